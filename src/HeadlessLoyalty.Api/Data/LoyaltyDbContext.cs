@@ -1,0 +1,151 @@
+using System.Linq.Expressions;
+using HeadlessLoyalty.Api.Idempotency;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Tenancy;
+using HeadlessLoyalty.Api.Tiers;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessLoyalty.Api.Data;
+
+/// <summary>
+/// The one DbContext. Every <see cref="ITenantOwned"/> entity is filtered to the scope's program and stamped
+/// with it on insert; a scope without a program sees no tenant rows at all (operator tools use IgnoreQueryFilters).
+/// </summary>
+public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<LoyaltyProgram> Programs => Set<LoyaltyProgram>();
+    public DbSet<Member> Members => Set<Member>();
+    public DbSet<MemberExternalId> MemberExternalIds => Set<MemberExternalId>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<PointsBalance> Balances => Set<PointsBalance>();
+    public DbSet<Tier> Tiers => Set<Tier>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
+    internal Guid CurrentProgramId => tenant.ProgramId ?? Guid.Empty;
+
+    public TenantContext Tenant => tenant;
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<LoyaltyProgram>(e =>
+        {
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Slug).HasMaxLength(64);
+            e.HasIndex(p => p.Slug).IsUnique();
+            e.Property(p => p.Name).HasMaxLength(200);
+            e.Property(p => p.Currency).HasMaxLength(3);
+            e.Property(p => p.TimeZone).HasMaxLength(64);
+        });
+
+        b.Entity<Member>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Email).HasMaxLength(320);
+            e.Property(m => m.NormalizedEmail).HasMaxLength(320);
+            e.HasIndex(m => new { m.ProgramId, m.NormalizedEmail }).IsUnique();
+            e.Property(m => m.MemberCode).HasMaxLength(32);
+            e.HasIndex(m => new { m.ProgramId, m.MemberCode }).IsUnique();
+            e.HasIndex(m => new { m.ProgramId, m.MemberNumber }).IsUnique();
+            e.Property(m => m.FirstName).HasMaxLength(100);
+            e.Property(m => m.LastName).HasMaxLength(100);
+            e.Property(m => m.Phone).HasMaxLength(32);
+            e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasMany(m => m.ExternalIds).WithOne().HasForeignKey(x => x.MemberId);
+        });
+
+        b.Entity<MemberExternalId>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Store).HasMaxLength(200);
+            e.Property(x => x.ExternalId).HasMaxLength(100);
+            e.HasIndex(x => new { x.ProgramId, x.Store, x.ExternalId }).IsUnique();
+        });
+
+        b.Entity<LedgerEntry>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Reason).HasMaxLength(500);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.SourceReference).HasMaxLength(200);
+            e.Property(x => x.IdempotencyKey).HasMaxLength(200);
+            e.HasIndex(x => new { x.ProgramId, x.MemberId, x.OccurredAt });
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
+        });
+
+        b.Entity<PointsBalance>(e =>
+        {
+            e.HasKey(x => x.MemberId);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.Total);
+            e.HasOne<Member>().WithOne().HasForeignKey<PointsBalance>(x => x.MemberId);
+        });
+
+        b.Entity<Tier>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Description).HasMaxLength(1000);
+            e.Property(x => x.EarningMultiplier).HasPrecision(9, 4);
+            e.HasIndex(x => new { x.ProgramId, x.Rank }).IsUnique();
+        });
+
+        b.Entity<IdempotencyRecord>(e =>
+        {
+            e.HasKey(x => new { x.ProgramId, x.Operation, x.Key });
+            e.Property(x => x.Operation).HasMaxLength(100);
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.Property(x => x.RequestHash).HasMaxLength(64);
+        });
+
+        foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
+        {
+            b.Entity(type.ClrType).HasQueryFilter(TenantFilter(type.ClrType));
+            b.Entity(type.ClrType).HasOne(typeof(LoyaltyProgram)).WithMany().HasForeignKey(nameof(ITenantOwned.ProgramId)).OnDelete(DeleteBehavior.Restrict);
+        }
+    }
+
+    private LambdaExpression TenantFilter(Type entity)
+    {
+        // e => e.ProgramId == this.CurrentProgramId
+        var e = Expression.Parameter(entity, "e");
+        var body = Expression.Equal(
+            Expression.Property(e, nameof(ITenantOwned.ProgramId)),
+            Expression.Property(Expression.Constant(this), nameof(CurrentProgramId)));
+        return Expression.Lambda(body, e);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>New rows take the scope's program; no write may touch another program's row.</summary>
+    private void StampTenant()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.ProgramId == Guid.Empty)
+            {
+                entry.Entity.ProgramId = tenant.ProgramId
+                    ?? throw new InvalidOperationException($"Cannot add {entry.Entity.GetType().Name} without a program in scope.");
+                continue;
+            }
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                && tenant.ProgramId is { } current && entry.Entity.ProgramId != current)
+                throw new InvalidOperationException($"Cannot write a {entry.Entity.GetType().Name} of another program.");
+        }
+    }
+}
