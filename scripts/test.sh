@@ -29,7 +29,7 @@ source "$REPO/scripts/lib/provision.sh"
 : "${HL_TEST_HANG_TIMEOUT:=5m}" # a single test running longer than this is killed and reported
 # Servers live outside the repo: the postgres user must be able to traverse the path (e.g. /root is 0700).
 # Keyed by port, so clones using the same port share one server and different ports never collide.
-: "${HL_TEST_STATE_DIR:=/var/tmp/headlessloyalty-test}"
+: "${HL_TEST_STATE_DIR:=/var/tmp/headlessloyalty-test-$(id -un)}"
 STATE_DIR=$HL_TEST_STATE_DIR
 RESULTS_DIR="$REPO/TestResults"
 SOLUTION="$REPO/HeadlessLoyalty.sln"
