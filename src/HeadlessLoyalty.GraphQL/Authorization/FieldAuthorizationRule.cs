@@ -5,7 +5,7 @@ namespace HeadlessLoyalty.GraphQL.Authorization;
 /// <summary>
 /// Validation rule enforcing graphql-dotnet authorization metadata on the schema, on the types and fields selected by
 /// the executing operation (through inline and named fragments, honouring @skip/@include with variable values) and
-/// on arguments, input types and literal input fields. Semantics follow GraphQL.Server's authorization rule:
+/// on arguments, input types and input fields (literal, variable or variable default). Semantics follow GraphQL.Server's authorization rule:
 /// <list type="bullet">
 /// <item>fields are checked individually; a field marked AllowAnonymous is not checked;</item>
 /// <item>a type (root type, field return type, fragment type condition) is checked unless every field selected on it

@@ -134,6 +134,9 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
                 foreach (var item in list.Values)
                     await CheckInputValueAsync(item, named, node).ConfigureAwait(false);
                 break;
+            case GraphQLVariable variable:
+                await CheckVariableValueAsync(variable, named, node).ConfigureAwait(false);
+                break;
             case GraphQLObjectValue obj when obj.Fields is not null && named is IInputObjectGraphType inputType:
                 foreach (var objectField in obj.Fields)
                 {
@@ -143,6 +146,45 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
                     await RequireAsync(fieldDef, $"Input field '{inputType.Name}.{fieldDef.Name}'", objectField).ConfigureAwait(false);
                     await CheckInputValueAsync(objectField.Value, fieldDef.ResolvedType, objectField).ConfigureAwait(false);
                 }
+                break;
+        }
+    }
+
+    /// <summary>Input fields supplied through a variable: the request's raw value, else the declared default.</summary>
+    private async ValueTask CheckVariableValueAsync(GraphQLVariable variable, IGraphType named, ASTNode node)
+    {
+        var name = variable.Name.StringValue;
+        if (context.Variables is { } inputs && inputs.TryGetValue(name, out var raw))
+        {
+            await CheckRawValueAsync(raw, named, node).ConfigureAwait(false);
+            return;
+        }
+        var definition = context.Operation.Variables?.FirstOrDefault(v => v.Variable.Name.StringValue == name);
+        if (definition?.DefaultValue is { } defaultValue)
+            await CheckInputValueAsync(defaultValue, named, node).ConfigureAwait(false);
+    }
+
+    private async ValueTask CheckRawValueAsync(object? raw, IGraphType named, ASTNode node)
+    {
+        switch (raw)
+        {
+            case IDictionary<string, object?> fields when named is IInputObjectGraphType inputType:
+                foreach (var (fieldName, value) in fields)
+                {
+                    var fieldDef = inputType.GetField(fieldName);
+                    if (fieldDef is null)
+                        continue;
+                    await RequireAsync(fieldDef, $"Input field '{inputType.Name}.{fieldDef.Name}'", node).ConfigureAwait(false);
+                    if (value is not null && fieldDef.ResolvedType?.GetNamedType() is { } fieldType)
+                    {
+                        await RequireAsync(fieldType, $"Input type '{fieldType.Name}'", node).ConfigureAwait(false);
+                        await CheckRawValueAsync(value, fieldType, node).ConfigureAwait(false);
+                    }
+                }
+                break;
+            case IEnumerable<object?> items:
+                foreach (var item in items)
+                    await CheckRawValueAsync(item, named, node).ConfigureAwait(false);
                 break;
         }
     }

@@ -240,6 +240,36 @@ public sealed class FieldAuthorizationRuleTests
     }
 
     [Fact]
+    public async Task Protected_input_field_supplied_through_a_variable_is_enforced()
+    {
+        const string query = "query Q($f: FilterInput) { echo(filter: $f) }";
+
+        var plain = await ExecuteAsync(query, TestUsers.WithRole("Clerk"), new() { ["f"] = new Dictionary<string, object?> { ["plain"] = "x" } });
+        var flagged = await ExecuteAsync(query, TestUsers.WithRole("Clerk"), new() { ["f"] = new Dictionary<string, object?> { ["internalFlag"] = "y" } });
+
+        Assert.Null(plain.Errors);
+        Assert.Equal([Forbidden], flagged.Codes());
+    }
+
+    [Fact]
+    public async Task Protected_input_field_in_a_variable_default_is_enforced()
+    {
+        var result = await ExecuteAsync(
+            """query Q($f: FilterInput = { internalFlag: "y" }) { echo(filter: $f) }""", TestUsers.WithRole("Clerk"));
+
+        Assert.Equal([Forbidden], result.Codes());
+    }
+
+    [Fact]
+    public async Task Protected_argument_supplied_through_a_variable_is_enforced()
+    {
+        var result = await ExecuteAsync(
+            "query Q($s: String) { echo(secretArg: $s) }", TestUsers.Anonymous, new() { ["s"] = "x" });
+
+        Assert.Equal([Unauthenticated], result.Codes());
+    }
+
+    [Fact]
     public async Task Mutation_root_fields_are_enforced()
     {
         var result = await ExecuteAsync("mutation { resetEverything }", TestUsers.WithRole("Clerk"));
