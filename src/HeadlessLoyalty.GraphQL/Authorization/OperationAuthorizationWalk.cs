@@ -42,7 +42,7 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
         var flags = default(SelectionFlags);
         foreach (var selection in selectionSet.Selections)
         {
-            if (IsSkipped(selection))
+            if (SkipIncludeConditions.IsSkipped(selection, context))
                 continue;
             switch (selection)
             {
@@ -245,42 +245,6 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
         => context.ReportError(new ValidationError(context.Document.Source, null, message, node) { Code = code });
 
     private IGraphType? FindType(string name) => context.Schema.AllTypes[name];
-
-    /// <summary>@skip/@include with literal or variable conditions (request variable values, then the declared default).</summary>
-    private bool IsSkipped(ASTNode selection)
-    {
-        if (selection is not IHasDirectivesNode { Directives: { } directives })
-            return false;
-        foreach (var directive in directives)
-        {
-            var name = directive.Name.StringValue;
-            if (name == "skip" && ConditionValue(directive, whenMissing: false))
-                return true;
-            if (name == "include" && !ConditionValue(directive, whenMissing: true))
-                return true;
-        }
-        return false;
-    }
-
-    private bool ConditionValue(GraphQLDirective directive, bool whenMissing)
-    {
-        var argument = directive.Arguments?.FirstOrDefault(a => a.Name.StringValue == "if");
-        switch (argument?.Value)
-        {
-            case GraphQLBooleanValue literal:
-                return literal.BoolValue;
-            case GraphQLVariable variable:
-                var variableName = variable.Name.StringValue;
-                if (context.Variables is { } inputs && inputs.TryGetValue(variableName, out var raw) && raw is bool fromRequest)
-                    return fromRequest;
-                var definition = context.Operation.Variables?.FirstOrDefault(v => v.Variable.Name.StringValue == variableName);
-                if (definition?.DefaultValue is GraphQLBooleanValue fromDefault)
-                    return fromDefault.BoolValue;
-                return whenMissing;
-            default:
-                return whenMissing;
-        }
-    }
 
     private static Dictionary<string, GraphQLFragmentDefinition> CollectFragments(GraphQLDocument document)
     {
