@@ -1,5 +1,4 @@
 using GraphQL;
-using GraphQL.Resolvers;
 using GraphQL.Types;
 
 namespace HeadlessLoyalty.GraphQL.Relay;
@@ -32,24 +31,5 @@ public sealed class NodeResolverRegistry
         if (!GlobalId.TryDecode(globalId, out var typeName, out var id))
             throw new ExecutionError("The id is not a valid global id.") { Code = InvalidIdCode };
         return _resolvers.TryGetValue(typeName, out var resolve) ? resolve(context, id) : Task.FromResult<object?>(null);
-    }
-}
-
-public static class NodeFieldExtensions
-{
-    /// <summary>Adds <c>node(id: ID!): Node</c> to a root query type, resolved through <paramref name="registry"/>.</summary>
-    public static FieldType AddNodeField(this IObjectGraphType query, NodeResolverRegistry registry)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(registry);
-        var field = new FieldType
-        {
-            Name = "node",
-            Description = "Fetches an object given its global id.",
-            Type = typeof(NodeInterfaceGraphType),
-            Arguments = new QueryArguments(new QueryArgument<NonNullGraphType<IdGraphType>> { Name = "id", Description = "The global id." }),
-            Resolver = new FuncFieldResolver<object?>(context => new ValueTask<object?>(registry.ResolveAsync(context, context.GetArgument<string>("id")))),
-        };
-        return query.AddField(field);
     }
 }
