@@ -1,0 +1,30 @@
+using GraphQL;
+using HeadlessLoyalty.GraphQL.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace HeadlessLoyalty.GraphQL.Http;
+
+/// <summary>The HTTP status of a GraphQL result; the table is in the library README.</summary>
+internal static class StatusMapping
+{
+    public static int For(ExecutionResult result, string mediaType)
+    {
+        if (result.Executed)
+            return StatusCodes.Status200OK; // Field errors, timeouts and partial data are all GraphQL responses.
+
+        var codes = (result.Errors ?? []).Select(e => TransportErrorInfoProvider.Classify(e).Code).ToHashSet();
+        if (codes.Contains(ErrorCodes.InternalServerError))
+            return StatusCodes.Status500InternalServerError;
+        if (codes.Contains(ErrorCodes.MethodNotAllowed))
+            return StatusCodes.Status405MethodNotAllowed;
+        if (codes.Contains(ErrorCodes.Unauthenticated))
+            return StatusCodes.Status401Unauthorized;
+        if (codes.Contains(ErrorCodes.Forbidden) || codes.Contains(ErrorCodes.PersistedDocumentRequired))
+            return StatusCodes.Status403Forbidden;
+
+        // Parse, validation and document-id failures. application/json keeps 200 for legacy clients (spec);
+        // application/graphql-response+json says 400 (the newest draft moves validation failures to 422, which
+        // clients do not expect yet).
+        return mediaType == MediaTypes.GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+    }
+}
