@@ -22,9 +22,14 @@ internal static class StatusMapping
         if (codes.Contains(ErrorCodes.Forbidden) || codes.Contains(ErrorCodes.PersistedDocumentRequired))
             return StatusCodes.Status403Forbidden;
 
+        var strict = mediaType == MediaTypes.GraphQLResponse;
+        // Core reports a timeout as a result without data (not executed): a server-side failure, not the client's.
+        if (codes.Contains(ErrorCodes.ExecutionTimeout))
+            return strict ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status200OK;
+
         // Parse, validation and document-id failures. application/json keeps 200 for legacy clients (spec);
         // application/graphql-response+json says 400 (the newest draft moves validation failures to 422, which
         // clients do not expect yet).
-        return mediaType == MediaTypes.GraphQLResponse ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+        return strict ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
     }
 }
