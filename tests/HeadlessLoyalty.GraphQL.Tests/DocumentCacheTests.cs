@@ -81,4 +81,19 @@ public sealed class DocumentCacheTests
         Assert.Equal(4, cache.Misses);
         Assert.Equal(2, cache.Count);
     }
+
+    [Fact]
+    public async Task Variables_are_still_checked_on_a_cached_document()
+    {
+        await using var server = await SampleServer.StartAsync();
+        const string query = "query($n: String) { hello(name: $n) }";
+
+        var (ok, _) = await server.Client.ExchangeAsync(Http.Post(new { query, variables = new { n = "x" } }));
+        var (bad, body) = await server.Client.ExchangeAsync(Http.Post(new { query, variables = new { n = new { nested = 1 } } }));
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(1, server.Services.GetRequiredService<ValidatedDocumentCache>().Hits);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("GRAPHQL_VALIDATION_FAILED", body.FirstCode());
+    }
 }
