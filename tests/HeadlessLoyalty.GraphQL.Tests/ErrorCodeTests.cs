@@ -130,4 +130,41 @@ public sealed class ErrorCodeTests
         Assert.Equal(HttpStatusCode.OK, legacy.StatusCode);
         Assert.Equal("EXECUTION_TIMEOUT", legacyBody.FirstCode());
     }
+
+    [Fact]
+    public async Task Several_operations_without_an_operation_name_is_a_typed_error()
+    {
+        await using var server = await StartAsync();
+        var (response, body) = await server.Client.ExchangeAsync(Http.Post(new { query = "query A { hello } query B { hello }" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("OPERATION_RESOLUTION_FAILURE", body.FirstCode());
+    }
+
+    [Fact]
+    public async Task Both_query_and_document_id_is_BAD_REQUEST()
+    {
+        await using var server = await StartAsync();
+        var (response, body) = await server.Client.ExchangeAsync(Http.Post(new { query = "{ hello }", documentId = "sha256:" + new string('0', 64) }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("BAD_REQUEST", body.FirstCode());
+    }
+
+    [Fact]
+    public async Task A_failure_of_the_pipeline_itself_is_500_without_details()
+    {
+        await using var server = await SampleServer.StartAsync(graphQL: b => b.AddValidationRule<ThrowingRule>());
+        var (response, body) = await server.Client.ExchangeAsync(Http.Post(new { query = "{ hello }" }));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("INTERNAL_SERVER_ERROR", body.FirstCode());
+        Assert.DoesNotContain("rule exploded", body.ToJsonString());
+    }
+
+    private sealed class ThrowingRule : global::GraphQL.Validation.ValidationRuleBase
+    {
+        public override ValueTask<global::GraphQL.Validation.INodeVisitor?> GetPreNodeVisitorAsync(global::GraphQL.Validation.ValidationContext context) =>
+            throw new InvalidOperationException("rule exploded");
+    }
 }
