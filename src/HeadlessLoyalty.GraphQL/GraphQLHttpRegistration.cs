@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HeadlessLoyalty.GraphQL;
 
@@ -44,6 +45,15 @@ public static class GraphQLHttpRegistration
             var options = execution.RequestServices?.GetService<GraphQLHttpOptions>() ?? new GraphQLHttpOptions();
             execution.Timeout = options.ExecutionTimeout;
             execution.TimeoutAction = TimeoutAction.ReturnTimeoutError;
+
+            // Clients get no details (see TransportErrorInfoProvider); the server log gets all of them.
+            var previous = execution.UnhandledExceptionDelegate;
+            execution.UnhandledExceptionDelegate = async context =>
+            {
+                execution.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("HeadlessLoyalty.GraphQL")
+                    .LogError(context.OriginalException, "Unhandled exception in GraphQL execution: {ErrorMessage}", context.ErrorMessage);
+                await previous(context).ConfigureAwait(false);
+            };
         });
 
         // Queries run serially too: resolvers share the request's scoped DbContext, which allows one operation at a

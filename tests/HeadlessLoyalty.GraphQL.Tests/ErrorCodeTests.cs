@@ -167,4 +167,34 @@ public sealed class ErrorCodeTests
         public override ValueTask<global::GraphQL.Validation.INodeVisitor?> GetPreNodeVisitorAsync(global::GraphQL.Validation.ValidationContext context) =>
             throw new InvalidOperationException("rule exploded");
     }
+
+    [Fact]
+    public async Task The_details_hidden_from_clients_go_to_the_server_log()
+    {
+        var log = new CapturingLoggerProvider();
+        await using var server = await SampleServer.StartAsync(graphQL: b => b.Services.Register<Microsoft.Extensions.Logging.ILoggerProvider>(log));
+        await server.Client.ExchangeAsync(Http.Post(new { query = "{ throws }" }));
+
+        Assert.Contains(log.Exceptions, e => e.Message == "connection string=secret");
+    }
+
+    private sealed class CapturingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentBag<Exception> Exceptions { get; } = [];
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is not null)
+                Exceptions.Add(exception);
+        }
+
+        public void Dispose() { }
+    }
 }
