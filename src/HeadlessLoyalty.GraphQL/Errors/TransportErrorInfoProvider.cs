@@ -41,9 +41,9 @@ public sealed class TransportErrorInfoProvider(GraphQLHttpOptions options) : Err
         InvalidRequestError => (ErrorCodes.BadRequest, null),
         InvalidOperationNameError or NoOperationNameError or NoOperationError => (ErrorCodes.OperationNotFound, null),
         QueryMissingError => (ErrorCodes.BadRequest, null),
+        ComplexityError => (ErrorCodes.MaxComplexityExceeded, null),
         // Core's own rule errors live in GraphQL.Validation.Errors and InvalidVariableError; one stable code,
         // the rule's own code kept as "rule" for diagnostics. Custom rules (e.g. authorization) keep their code.
-        ComplexityError => (ErrorCodes.MaxComplexityExceeded, null),
         ValidationError v when IsCoreRuleError(v) => (ErrorCodes.ValidationFailed, v.Code),
         _ when !string.IsNullOrEmpty(error.Code) => (error.Code!, null),
         ValidationError => (ErrorCodes.ValidationFailed, null),

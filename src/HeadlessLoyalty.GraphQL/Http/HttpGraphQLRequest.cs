@@ -3,7 +3,7 @@ using GraphQL;
 namespace HeadlessLoyalty.GraphQL.Http;
 
 /// <summary>A GraphQL request as read from GET parameters or a POST body, before execution.</summary>
-public sealed record HttpGraphQLRequest(
+internal sealed record HttpGraphQLRequest(
     string? Query, string? OperationName, Inputs? Variables, Inputs? Extensions, string? DocumentId);
 
 /// <summary>A request the transport refuses before GraphQL sees it.</summary>
