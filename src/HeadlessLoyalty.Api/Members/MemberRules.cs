@@ -18,7 +18,7 @@ public static partial class MemberRules
     [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
     private static partial Regex EmailPattern();
 
-    [GeneratedRegex(@"^\+?[0-9][0-9 ().\-]*$")]
+    [GeneratedRegex(@"^\+?[0-9(][0-9 ().\-]*$")]
     private static partial Regex PhonePattern();
 
     /// <summary>Returns (email as given but trimmed, normalized email).</summary>
