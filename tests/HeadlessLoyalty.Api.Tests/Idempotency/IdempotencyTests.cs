@@ -112,20 +112,20 @@ public sealed class IdempotencyTests
         await using (var seed = db.ContextA())
             await PointsOperations.AdjustAsync(seed, _clock, "t", new AdjustPointsInput(id, 30, "seed"), "seed");
 
-        using var start = new ManualResetEventSlim();
-        var tasks = Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
         {
-            start.Wait();
+            await start.Task;
             await using var ctx = db.ContextA();
-            return await PointsOperations.AdjustAsync(ctx, _clock, "t", new AdjustPointsInput(id, -30, "redeem all"), "once");
+            return await PointsOperations.AdjustAsync(ctx, _clock, "t", new AdjustPointsInput(id, 25, "bonus"), "once");
         })).ToList();
-        start.Set();
+        start.SetResult();
         var payloads = await Task.WhenAll(tasks);
 
         Assert.Single(payloads.Select(p => p.Entry.Id).Distinct());
-        Assert.All(payloads, p => Assert.Equal(0, p.Balance.Approved));
+        Assert.All(payloads, p => Assert.Equal(55, p.Balance.Approved));
         await using var check = db.ContextA();
         Assert.Equal(2, await check.LedgerEntries.CountAsync());
-        Assert.Equal(0, (await check.Balances.SingleAsync()).Approved);
+        Assert.Equal(55, (await check.Balances.SingleAsync()).Approved);
     }
 }

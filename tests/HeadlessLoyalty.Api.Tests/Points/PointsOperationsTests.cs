@@ -149,10 +149,10 @@ public sealed class PointsOperationsTests
         await using (var seed = db.ContextA())
             await PointsOperations.AdjustAsync(seed, _clock, "t", new AdjustPointsInput(id, 100, "seed"), "seed");
 
-        using var start = new ManualResetEventSlim();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
         {
-            start.Wait();
+            await start.Task;
             await using var ctx = db.ContextA();
             try
             {
@@ -161,7 +161,7 @@ public sealed class PointsOperationsTests
             }
             catch (LoyaltyException e) { return e.Code; }
         })).ToList();
-        start.Set();
+        start.SetResult();
         var results = await Task.WhenAll(tasks);
 
         Assert.Equal(10, results.Count(r => r == "ok"));
