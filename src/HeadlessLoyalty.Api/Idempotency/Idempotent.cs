@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
 using Microsoft.EntityFrameworkCore;
@@ -19,20 +20,21 @@ public static class Idempotent
 {
     public const int MaxKeyLength = 200;
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Enums as names: stored payloads must survive a reordering of an enum.
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <param name="change">Loads, applies a rule and stages changes (no SaveChanges); returns the payload to store.</param>
-    public static Task<TPayload> RunAsync<TInput, TPayload>(
+    public static async Task<TPayload> RunAsync<TInput, TPayload>(
         LoyaltyDbContext db, TimeProvider clock, string operation, string? key, bool keyRequired, TInput input,
         Func<CancellationToken, Task<TPayload>> change, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(key))
-            return keyRequired ? throw new IdempotencyKeyRequiredException() : WriteTransaction.RunAsync(db, change, ct);
+            return keyRequired ? throw new IdempotencyKeyRequiredException() : await WriteTransaction.RunAsync(db, change, ct);
         if (key.Length > MaxKeyLength)
             throw new InvalidInputException("idempotencyKey", $"The idempotency key must be at most {MaxKeyLength} characters.");
 
         var hash = Hash(input);
-        return WriteTransaction.RunAsync(db, async token =>
+        return await WriteTransaction.RunAsync(db, async token =>
         {
             if (await ReplayAsync<TPayload>(db, operation, key, hash, token) is { } stored)
                 return stored.Payload;

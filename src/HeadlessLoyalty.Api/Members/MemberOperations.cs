@@ -19,7 +19,7 @@ public static class MemberOperations
     /// (EMAIL_TAKEN). The member number is max + 1 in the program and the code random: a concurrent enrollment
     /// that takes the same number/code hits the unique index and this attempt retries with fresh values.
     /// </summary>
-    public static Task<EnrollMemberPayload> EnrollAsync(
+    public static async Task<EnrollMemberPayload> EnrollAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, EnrollMemberInput input, string? idempotencyKey = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -29,7 +29,7 @@ public static class MemberOperations
         var phone = MemberRules.Phone(input.Phone);
         var (month, day, year) = MemberRules.Birthday(input.BirthdayMonth, input.BirthdayDay, input.BirthdayYear, DateOnly.FromDateTime(now.UtcDateTime));
 
-        return Idempotent.RunAsync(db, clock, EnrollOperation, idempotencyKey, keyRequired: false, input, async token =>
+        return await Idempotent.RunAsync(db, clock, EnrollOperation, idempotencyKey, keyRequired: false, input, async token =>
         {
             if (await db.Members.AnyAsync(m => m.NormalizedEmail == normalized, token))
                 throw new EmailTakenException(email);
@@ -61,7 +61,7 @@ public static class MemberOperations
         }, ct);
     }
 
-    public static Task<MemberPayload> UpdateAsync(
+    public static async Task<MemberPayload> UpdateAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, UpdateMemberInput input, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -76,7 +76,7 @@ public static class MemberOperations
             ? MemberRules.Birthday(input.BirthdayMonth, input.BirthdayDay, input.BirthdayYear, DateOnly.FromDateTime(now.UtcDateTime))
             : default;
 
-        return WriteTransaction.RunAsync(db, async token =>
+        return await WriteTransaction.RunAsync(db, async token =>
         {
             var member = await MemberQueries.GetAsync(db, input.MemberId, token);
             if (email is var (address, normalized))

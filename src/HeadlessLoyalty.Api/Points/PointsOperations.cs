@@ -18,25 +18,25 @@ public static class PointsOperations
     public const string PostOperation = "postPoints";
 
     /// <summary>An admin's signed adjustment. The idempotency key is required (IDEMPOTENCY_KEY_REQUIRED); a reason too.</summary>
-    public static Task<PointsChangePayload> AdjustAsync(
+    public static async Task<PointsChangePayload> AdjustAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, AdjustPointsInput input, string? idempotencyKey, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(input.Reason))
             throw new InvalidInputException("reason", "An adjustment needs a reason.");
         var post = new PostPointsInput(input.MemberId, LedgerEntryKind.Adjustment, input.Points, input.Reason.Trim(), AllowNegative: input.AllowNegative);
-        return Idempotent.RunAsync(db, clock, AdjustOperation, idempotencyKey, keyRequired: true, input,
+        return await Idempotent.RunAsync(db, clock, AdjustOperation, idempotencyKey, keyRequired: true, input,
             token => StagePostAsync(db, clock, actor, post, idempotencyKey, token), ct);
     }
 
     /// <summary>Posts one entry of any kind (earn, bonus, redeem, expire, reversal); the key is optional.</summary>
-    public static Task<PointsChangePayload> PostAsync(
+    public static async Task<PointsChangePayload> PostAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, PostPointsInput input, string? idempotencyKey = null, CancellationToken ct = default)
     {
         var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;
         Ledger.Validate(input.Kind, input.Points, status, input.Reason);
         if (input.SourceReference is { Length: > Ledger.MaxSourceReferenceLength })
             throw new InvalidInputException("sourceReference", $"Source reference must be at most {Ledger.MaxSourceReferenceLength} characters.");
-        return Idempotent.RunAsync(db, clock, PostOperation, idempotencyKey, keyRequired: false, input,
+        return await Idempotent.RunAsync(db, clock, PostOperation, idempotencyKey, keyRequired: false, input,
             token => StagePostAsync(db, clock, actor, input, idempotencyKey, token), ct);
     }
 

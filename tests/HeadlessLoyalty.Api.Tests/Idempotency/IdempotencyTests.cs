@@ -38,6 +38,8 @@ public sealed class IdempotencyTests
         Assert.Equal(40, (await check.Balances.SingleAsync()).Approved);
         var record = await check.IdempotencyRecords.SingleAsync();
         Assert.Equal((PointsOperations.AdjustOperation, "key-1", Idempotent.Hash(input), db.ProgramA), (record.Operation, record.Key, record.RequestHash, record.ProgramId));
+        // Enums are stored by name so a reordered enum cannot change a replayed payload.
+        Assert.Contains("\"kind\":\"Adjustment\"", record.ResponseJson);
     }
 
     [Theory, SqliteData, PostgresData]
