@@ -1,0 +1,17 @@
+namespace HeadlessLoyalty.Api.Common;
+
+/// <summary>The stable error codes clients may switch on. Never change a value once released (ERRORS.md).</summary>
+public static class ErrorCodes
+{
+    public const string InvalidInput = "INVALID_INPUT";
+    public const string ConcurrencyConflict = "CONCURRENCY_CONFLICT";
+    public const string MemberNotFound = "MEMBER_NOT_FOUND";
+    public const string EmailTaken = "EMAIL_TAKEN";
+    public const string MemberBlocked = "MEMBER_BLOCKED";
+    public const string InsufficientPoints = "INSUFFICIENT_POINTS";
+    public const string LedgerEntryNotFound = "LEDGER_ENTRY_NOT_FOUND";
+    public const string LedgerEntryNotPending = "LEDGER_ENTRY_NOT_PENDING";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string IdempotencyKeyRequired = "IDEMPOTENCY_KEY_REQUIRED";
+    public const string TierNotFound = "TIER_NOT_FOUND";
+}

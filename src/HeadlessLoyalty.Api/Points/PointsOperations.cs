@@ -1,0 +1,110 @@
+using HeadlessLoyalty.Api.Common;
+using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Idempotency;
+using HeadlessLoyalty.Api.Members;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessLoyalty.Api.Points;
+
+/// <summary>
+/// Points writes: append one <see cref="LedgerEntry"/> and change the member's <see cref="PointsBalance"/> in the
+/// same transaction, through the pure <see cref="Ledger"/> rules. The balance's <c>Version</c> token makes a
+/// concurrent writer's save fail; <see cref="WriteTransaction"/> then re-reads and re-applies the rule, so 50
+/// concurrent debits against a balance that affords 10 give 10 successes and 40 INSUFFICIENT_POINTS.
+/// </summary>
+public static class PointsOperations
+{
+    public const string AdjustOperation = "adjustPoints";
+    public const string PostOperation = "postPoints";
+
+    /// <summary>An admin's signed adjustment. The idempotency key is required (IDEMPOTENCY_KEY_REQUIRED); a reason too.</summary>
+    public static async Task<PointsChangePayload> AdjustAsync(
+        LoyaltyDbContext db, TimeProvider clock, string actor, AdjustPointsInput input, string? idempotencyKey, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(input.Reason))
+            throw new InvalidInputException("reason", "An adjustment needs a reason.");
+        var post = new PostPointsInput(input.MemberId, LedgerEntryKind.Adjustment, input.Points, input.Reason.Trim(), AllowNegative: input.AllowNegative);
+        return await Idempotent.RunAsync(db, clock, AdjustOperation, idempotencyKey, keyRequired: true, input,
+            token => StagePostAsync(db, clock, actor, post, idempotencyKey, token), ct);
+    }
+
+    /// <summary>Posts one entry of any kind (earn, bonus, redeem, expire, reversal); the key is optional.</summary>
+    public static async Task<PointsChangePayload> PostAsync(
+        LoyaltyDbContext db, TimeProvider clock, string actor, PostPointsInput input, string? idempotencyKey = null, CancellationToken ct = default)
+    {
+        var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;
+        Ledger.Validate(input.Kind, input.Points, status, input.Reason);
+        if (input.SourceReference is { Length: > Ledger.MaxSourceReferenceLength })
+            throw new InvalidInputException("sourceReference", $"Source reference must be at most {Ledger.MaxSourceReferenceLength} characters.");
+        return await Idempotent.RunAsync(db, clock, PostOperation, idempotencyKey, keyRequired: false, input,
+            token => StagePostAsync(db, clock, actor, input, idempotencyKey, token), ct);
+    }
+
+    /// <summary>Approves a pending credit: it becomes spendable and counts toward lifetime points.</summary>
+    public static Task<PointsChangePayload> ApprovePendingAsync(LoyaltyDbContext db, TimeProvider clock, string actor, Guid entryId, CancellationToken ct = default) =>
+        SettleAsync(db, clock, entryId, approve: true, ct);
+
+    /// <summary>Cancels a pending credit (e.g. its order was refunded before it settled).</summary>
+    public static Task<PointsChangePayload> CancelPendingAsync(LoyaltyDbContext db, TimeProvider clock, string actor, Guid entryId, CancellationToken ct = default) =>
+        SettleAsync(db, clock, entryId, approve: false, ct);
+
+    private static async Task<PointsChangePayload> StagePostAsync(
+        LoyaltyDbContext db, TimeProvider clock, string actor, PostPointsInput input, string? idempotencyKey, CancellationToken ct)
+    {
+        Ledger.Validate(input.Kind, input.Points, input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved, input.Reason);
+        var now = clock.GetUtcNow();
+        var member = await MemberQueries.GetAsync(db, input.MemberId, ct);
+        if (member.Status == MemberStatus.Blocked)
+            throw new MemberBlockedException(member.Id);
+        var balance = await LoadBalanceAsync(db, member.Id, now, ct);
+        var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;
+        Ledger.Apply(BalanceState.Of(balance), input.Kind, input.Points, status, input.AllowNegative, now).CopyTo(balance);
+        var entry = new LedgerEntry
+        {
+            Id = Guid.CreateVersion7(now),
+            MemberId = member.Id,
+            Kind = input.Kind,
+            Status = status,
+            Points = input.Points,
+            Reason = input.Reason,
+            Actor = actor,
+            SourceReference = input.SourceReference,
+            IdempotencyKey = idempotencyKey,
+            OccurredAt = input.OccurredAt ?? now,
+            RecordedAt = now,
+        };
+        db.LedgerEntries.Add(entry);
+        return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
+    }
+
+    private static Task<PointsChangePayload> SettleAsync(LoyaltyDbContext db, TimeProvider clock, Guid entryId, bool approve, CancellationToken ct) =>
+        WriteTransaction.RunAsync(db, async token =>
+        {
+            var now = clock.GetUtcNow();
+            var entry = await db.LedgerEntries.FirstOrDefaultAsync(e => e.Id == entryId, token)
+                ?? throw new LedgerEntryNotFoundException(entryId);
+            if (entry.Status != LedgerEntryStatus.Pending)
+                throw new LedgerEntryNotPendingException(entryId, entry.Status);
+            var member = await MemberQueries.GetAsync(db, entry.MemberId, token);
+            // Approving lets a blocked member earn; cancelling only removes points they could not spend anyway.
+            if (approve && member.Status == MemberStatus.Blocked)
+                throw new MemberBlockedException(member.Id);
+            var balance = await LoadBalanceAsync(db, member.Id, now, token);
+            var state = BalanceState.Of(balance);
+            (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
+            entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
+            return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
+        }, ct);
+
+    /// <summary>Tracked, so SaveChanges checks the Version it was read with. A missing row (pre-ledger data) starts at zero.</summary>
+    private static async Task<PointsBalance> LoadBalanceAsync(LoyaltyDbContext db, Guid memberId, DateTimeOffset now, CancellationToken ct)
+    {
+        var balance = await db.Balances.FirstOrDefaultAsync(b => b.MemberId == memberId, ct);
+        if (balance is null)
+        {
+            balance = new PointsBalance { MemberId = memberId, LastUpdatedAt = now };
+            db.Balances.Add(balance);
+        }
+        return balance;
+    }
+}
