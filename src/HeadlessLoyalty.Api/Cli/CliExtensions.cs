@@ -1,3 +1,4 @@
+using System.Data.Common;
 using HeadlessLoyalty.Api.Data;
 using Microsoft.Extensions.Logging.Console;
 
@@ -16,8 +17,12 @@ public static class CliExtensions
     public static WebApplicationBuilder AddLoyaltyCli(this WebApplicationBuilder builder, string[] args)
     {
         // A verb's stdout is its result (a token is piped into scripts): logs go to stderr.
+        // EF's own error logs are dropped: a failing verb prints one typed error line instead of a stack trace.
         if (IsCliInvocation(args))
+        {
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None);
+        }
         builder.Services.AddCliVerb("migrate", "", MigrateVerb.RunAsync);
         builder.Services.AddCliVerb("program create", "<slug> --name <name> --currency <ISO 4217> [--time-zone <IANA id>]", ProgramVerbs.CreateAsync);
         builder.Services.AddCliVerb("program list", "", ProgramVerbs.ListAsync);
@@ -45,12 +50,23 @@ public static class CliExtensions
         }
 
         await using var scope = services.CreateAsyncScope();
-        var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
-        // Verbs work on a fresh embedded install too: the schema is created just like the server would.
-        if (verb.Name != "migrate" && settings.MigrateOnStartup)
-            await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        var arguments = new CliArguments(args.Skip(verb.Name.Split(' ').Length));
-        return await verb.Run(new CliContext(scope.ServiceProvider, arguments, output, error));
+        var cli = new CliContext(scope.ServiceProvider, new CliArguments(args.Skip(verb.Name.Split(' ').Length)), output, error);
+        try
+        {
+            var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
+            // Verbs work on a fresh embedded install too: the schema is created just like the server would.
+            if (verb.Name != "migrate" && settings.MigrateOnStartup)
+                await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            return await verb.Run(cli);
+        }
+        catch (DbException e)
+        {
+            return cli.Fail("DATABASE_ERROR", $"{e.Message.Split('\n')[0]} (is the database reachable and migrated? run 'migrate')");
+        }
+        catch (InvalidOperationException e) when (e.InnerException is DbException or null)
+        {
+            return cli.Fail("CONFIGURATION_ERROR", e.Message);
+        }
     }
 
     private static bool Matches(string name, string[] args)

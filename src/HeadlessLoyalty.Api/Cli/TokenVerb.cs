@@ -4,6 +4,7 @@ using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace HeadlessLoyalty.Api.Cli;
 
@@ -37,6 +38,8 @@ internal static class TokenVerb
             return cli.Fail("MEMBER_REQUIRED", "A storefront token names its member: add --member <id|email|code>.");
 
         var subject = args.Option("subject") ?? (memberId is { } m ? $"member:{m}" : $"cli-{roles[0]}");
+        if (cli.Services.GetRequiredService<IOptions<AuthOptions>>().Value.UsesExternalAuthority)
+            cli.Error.WriteLine("warning: Auth:Authority is configured, so the server trusts that issuer only and will refuse this locally signed token.");
         cli.Out.WriteLine(cli.Services.GetRequiredService<LocalTokenIssuer>().Mint(program.Slug, roles, subject, memberId, lifetime));
         return 0;
     }

@@ -11,8 +11,8 @@ public sealed class DatabaseSettings(IOptions<DatabaseOptions> options, IConfigu
 
     public string DataDirectory { get; } = ResolveDataDirectory(options.Value.DataDirectory, environment.ContentRootPath);
 
-    public string ConnectionString => options.Value.ConnectionString
-        ?? configuration.GetConnectionString("Loyalty")
+    public string ConnectionString => NullIfBlank(options.Value.ConnectionString)
+        ?? NullIfBlank(configuration.GetConnectionString("Loyalty"))
         ?? (Provider == DatabaseProvider.Sqlite
             ? $"Data Source={Path.Combine(EnsureDataDirectory(), "loyalty.db")}"
             : throw new InvalidOperationException(
@@ -24,6 +24,8 @@ public sealed class DatabaseSettings(IOptions<DatabaseOptions> options, IConfigu
         Directory.CreateDirectory(DataDirectory);
         return DataDirectory;
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string ResolveDataDirectory(string? configured, string contentRoot) =>
         string.IsNullOrWhiteSpace(configured) ? Path.Combine(contentRoot, "data") : Path.GetFullPath(configured, contentRoot);
