@@ -1,6 +1,28 @@
+using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Cli;
+using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Operations;
+using HeadlessLoyalty.Api.Tenancy;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddLoyaltyOperations();
+builder.AddLoyaltyData();
+builder.AddLoyaltyTenancy();
+builder.AddLoyaltyAuth();
+builder.AddLoyaltyCli(args);
+// GraphQL: added by the schema work (builder.AddLoyaltyGraphQL();)
+
 var app = builder.Build();
-app.Run();
+if (CliExtensions.IsCliInvocation(args))
+    return await app.RunCliAsync(args);
+
+app.UseLoyaltyOperations();
+app.UseLoyaltyAuth();
+app.MapHealth();
+// GraphQL: added by the schema work (app.MapLoyaltyGraphQL();)
+
+await app.RunAsync();
+return 0;
 
 /// <summary>Exposed for WebApplicationFactory in tests.</summary>
 public partial class Program;
