@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Tests.Infrastructure;
+using HeadlessLoyalty.GraphQL.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
+
+namespace HeadlessLoyalty.Api.Tests.GraphQL;
+
+/// <summary>
+/// Every root field of SCHEMA-SPEC.md x every role (and anonymous): allowed roles are served (data or userErrors),
+/// other roles get 403 FORBIDDEN, anonymous callers 401 UNAUTHENTICATED. The table below is the contract's role list;
+/// <see cref="The_table_covers_every_root_field_of_the_running_schema"/> keeps it complete.
+/// </summary>
+public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
+{
+    private const string Anonymous = "anonymous";
+    private readonly LoyaltyApiFactory _app = fixture.Factory;
+
+    /// <summary>Root field -> roles allowed to call it (SCHEMA-SPEC.md).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> AllowedRoles = new Dictionary<string, string[]>
+    {
+        ["Query.me"] = [Roles.Storefront],
+        ["Query.member"] = [Roles.Admin, Roles.Pos, Roles.Partner, Roles.Service],
+        ["Query.members"] = [Roles.Admin, Roles.Partner, Roles.Service],
+        ["Query.tiers"] = [.. Roles.All],
+        ["Query.program"] = [.. Roles.All],
+        ["Query.node"] = [.. Roles.All],
+        ["Mutation.enrollMember"] = [Roles.Admin, Roles.Pos, Roles.Service],
+        ["Mutation.updateMember"] = [Roles.Admin, Roles.Pos, Roles.Service],
+        ["Mutation.adjustPoints"] = [Roles.Admin, Roles.Service],
+        ["Mutation.blockMember"] = [Roles.Admin],
+        ["Mutation.unblockMember"] = [Roles.Admin],
+    };
+
+    public static TheoryData<string, string> Matrix()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var field in AllowedRoles.Keys)
+            foreach (var caller in Roles.All.Append(Anonymous))
+                data.Add(field, caller);
+        return data;
+    }
+
+    private sealed record Seed(string Slug, Guid MemberId);
+
+    // One program and member per factory: the matrix has 66 rows per provider, each only needs a valid target.
+    private static readonly ConcurrentDictionary<LoyaltyApiFactory, Lazy<Task<Seed>>> Seeds = new();
+
+    private Task<Seed> SeedAsync() => Seeds.GetOrAdd(_app, app => new Lazy<Task<Seed>>(async () =>
+    {
+        var slug = NewSlug("auth");
+        await app.CreateProgramAsync(slug);
+        var member = await app.EnrollAsync(slug, "matrix@example.com", "Mat", "Rix");
+        await app.AdjustAsync(slug, member.Id, 1_000);
+        return new Seed(slug, member.Id);
+    })).Value;
+
+    /// <summary>A minimal valid operation selecting <paramref name="field"/> and its variables.</summary>
+    private static (string Query, object Variables) Operation(string field, Guid memberId) => field switch
+    {
+        "Query.me" => ("{ me { id } }", new { }),
+        "Query.member" => ("query($id: ID!) { member(by: { id: $id }) { id } }", new { id = MemberId(memberId) }),
+        "Query.members" => ("{ members(first: 1) { totalCount } }", new { }),
+        "Query.tiers" => ("{ tiers { id } }", new { }),
+        "Query.program" => ("{ program { slug } }", new { }),
+        "Query.node" => ("query($id: ID!) { node(id: $id) { id } }", new { id = MemberId(memberId) }),
+        "Mutation.enrollMember" => ("mutation($email: String!) { enrollMember(input: { email: $email }) { member { id } userErrors { code } } }",
+            new { email = $"{Guid.NewGuid():N}@example.com" }),
+        "Mutation.updateMember" => ("mutation($id: ID!) { updateMember(input: { memberId: $id, firstName: \"Mat\" }) { member { id } userErrors { code } } }",
+            new { id = MemberId(memberId) }),
+        "Mutation.adjustPoints" => ("mutation($id: ID!, $key: String!) { adjustPoints(input: { memberId: $id, points: 1, reason: \"matrix\", idempotencyKey: $key }) { entry { id } userErrors { code } } }",
+            new { id = MemberId(memberId), key = Guid.NewGuid().ToString("N") }),
+        "Mutation.blockMember" => ("mutation($id: ID!) { blockMember(input: { memberId: $id, reason: \"matrix\" }) { member { id } userErrors { code } } }",
+            new { id = MemberId(memberId) }),
+        "Mutation.unblockMember" => ("mutation($id: ID!) { unblockMember(input: { memberId: $id }) { member { id } userErrors { code } } }",
+            new { id = MemberId(memberId) }),
+        _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
+    };
+
+    private HttpClient ClientFor(string caller, Seed seed) => caller == Anonymous
+        ? _app.CreateClient()
+        : _app.CreateClient(_app.MintToken(seed.Slug, caller, caller == Roles.Storefront ? seed.MemberId : null));
+
+    [DbTheory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_root_field_serves_exactly_the_roles_of_the_contract(string field, string caller)
+    {
+        var seed = await SeedAsync();
+        var (query, variables) = Operation(field, seed.MemberId);
+        using var client = ClientFor(caller, seed);
+
+        using var result = await client.PostGraphQLAsync(query, variables);
+
+        var name = field[(field.IndexOf('.') + 1)..];
+        if (caller == Anonymous)
+        {
+            Assert.True(result.Status == HttpStatusCode.Unauthorized, $"anonymous {field}: expected 401, got {result}");
+            Assert.Contains("UNAUTHENTICATED", result.ErrorCodes);
+            Assert.False(result.Root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object, $"no data for anonymous: {result}");
+        }
+        else if (AllowedRoles[field].Contains(caller))
+        {
+            Assert.True(result.Status == HttpStatusCode.OK, $"{caller} {field}: expected 200, got {result}");
+            Assert.DoesNotContain("FORBIDDEN", result.ErrorCodes);
+            Assert.DoesNotContain("UNAUTHENTICATED", result.ErrorCodes);
+            Assert.True(result.Data.TryGetProperty(name, out _), $"{caller} {field}: data.{name} missing: {result}");
+        }
+        else
+        {
+            Assert.True(result.Status == HttpStatusCode.Forbidden, $"{caller} {field}: expected 403, got {result}");
+            Assert.Contains("FORBIDDEN", result.ErrorCodes);
+            Assert.False(result.Root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object, $"no data when forbidden: {result}");
+        }
+    }
+
+    [DbFact]
+    public async Task One_forbidden_field_refuses_the_whole_document()
+    {
+        var seed = await SeedAsync();
+        using var client = ClientFor(Roles.Storefront, seed);
+
+        using var result = await client.PostGraphQLAsync("{ tiers { id } program { slug } members(first: 1) { totalCount } }");
+
+        Assert.True(result.Status == HttpStatusCode.Forbidden, result.ToString());
+        Assert.Contains("FORBIDDEN", result.ErrorCodes);
+    }
+
+    [DbFact]
+    public async Task The_table_covers_every_root_field_of_the_running_schema()
+    {
+        var seed = await SeedAsync();
+        using var client = ClientFor(Roles.Admin, seed);
+
+        using var result = await client.PostGraphQLAsync("{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }");
+
+        Assert.True(result.Status == HttpStatusCode.OK, result.ToString());
+        var schema = result.Data.GetProperty("__schema");
+        var live = new List<string>();
+        foreach (var (root, type) in new[] { ("Query", "queryType"), ("Mutation", "mutationType"), ("Subscription", "subscriptionType") })
+        {
+            if (schema.GetProperty(type).ValueKind == JsonValueKind.Object)
+                live.AddRange(schema.GetProperty(type).GetProperty("fields").EnumerateArray().Select(f => $"{root}.{f.GetProperty("name").GetString()}"));
+        }
+        var untested = live.Except(AllowedRoles.Keys).Order().ToList();
+        var missing = AllowedRoles.Keys.Except(live).Order().ToList();
+        Assert.True(untested.Count == 0, $"Root fields without a row in the authorization table (add them with their roles): {string.Join(", ", untested)}");
+        Assert.True(missing.Count == 0, $"Root fields of the contract the schema does not have: {string.Join(", ", missing)}");
+    }
+
+    [DbFact]
+    public void Every_root_field_of_the_schema_declares_who_may_call_it()
+    {
+        var schema = _app.Services.GetRequiredService<global::GraphQL.Types.ISchema>();
+
+        Assert.Empty(AuthorizationAudit.FindUndeclaredRootFields(schema));
+    }
+}
+
+public sealed class AuthorizationMatrixTestsOnSqlite(SqliteFixture fixture) : AuthorizationMatrixTests(fixture), IClassFixture<SqliteFixture>;
+
+public sealed class AuthorizationMatrixTestsOnPostgres(PostgresFixture fixture) : AuthorizationMatrixTests(fixture), IClassFixture<PostgresFixture>;

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Text.Json;
+using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
+
+namespace HeadlessLoyalty.Api.Tests.GraphQL;
+
+/// <summary>
+/// A caller of program A walks every root field with program B's ids, emails, codes and numbers: B's rows behave
+/// exactly like rows that do not exist, nothing of B is changed, and no value of B appears in any response.
+/// </summary>
+public abstract class CrossTenantTests(DatabaseFixture fixture)
+{
+    private readonly LoyaltyApiFactory _app = fixture.Factory;
+
+    private sealed record Tenant(string Slug, string Tag, IReadOnlyList<MemberView> Members, IReadOnlyList<Guid> EntryIds, IReadOnlyList<Guid> TierIds)
+    {
+        public MemberView First => Members[0];
+    }
+
+    /// <summary>A program whose names carry <paramref name="tag"/> (so a leak is searchable), tiers, members, points, one blocked member.</summary>
+    private async Task<Tenant> SeedAsync(string prefix, int memberCount)
+    {
+        var slug = NewSlug(prefix);
+        var tag = $"{prefix}{Guid.NewGuid():N}"[..16];
+        await _app.CreateProgramAsync(slug, $"Program {tag}");
+        var tiers = await _app.AddTiersAsync(slug, ($"Base{tag}", 0), ($"Silver{tag}", 100), ($"Gold{tag}", 1_000));
+        var members = new List<MemberView>();
+        var entries = new List<Guid>();
+        for (var i = 0; i < memberCount; i++)
+        {
+            var member = await _app.EnrollAsync(slug, $"{tag}-{i}@example.com", $"First{tag}{i}", $"Last{tag}{i}");
+            members.Add(member);
+            entries.Add((await _app.AdjustAsync(slug, member.Id, 150 + i)).Entry.Id);
+            entries.Add((await _app.PostAsync(slug, new PostPointsInput(member.Id, LedgerEntryKind.Earn, 20, SourceReference: $"order-{tag}-{i}"))).Entry.Id);
+        }
+        await _app.WithTenantAsync(slug, db => MemberOperations.BlockAsync(db, _app.Clock, "test:seed", members[^1].Id));
+        return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)]);
+    }
+
+    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency);
+
+    /// <summary>Everything of a program that a write could touch, as comparable text.</summary>
+    private Task<Snapshot> SnapshotAsync(string slug) => _app.WithTenantAsync(slug, async db => new Snapshot(
+        string.Join("\n", (await db.Members.AsNoTracking().OrderBy(m => m.MemberNumber).ToListAsync())
+            .Select(m => $"{m.Id}|{m.Email}|{m.FirstName}|{m.LastName}|{m.Phone}|{m.Status}|{m.UpdatedAt:O}")),
+        string.Join("\n", (await db.Balances.AsNoTracking().OrderBy(b => b.MemberId).ToListAsync())
+            .Select(b => $"{b.MemberId}|{b.Approved}|{b.Pending}|{b.Lifetime}|{b.Spent}|{b.Version}")),
+        string.Join("\n", (await db.LedgerEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync()).Select(e => $"{e.Id}|{e.Points}|{e.Status}")),
+        string.Join("\n", (await db.IdempotencyRecords.AsNoTracking().ToListAsync()).Select(r => $"{r.Operation}|{r.Key}").Order())));
+
+    /// <summary>Every value of B a response of A must never contain.</summary>
+    private static IEnumerable<string> Secrets(Tenant b) =>
+        [b.Slug, b.Tag,
+         .. b.Members.SelectMany(m => new[] { m.Id.ToString(), MemberId(m.Id), m.MemberCode, m.Email }),
+         .. b.EntryIds.SelectMany(e => new[] { e.ToString(), EntryId(e) }),
+         .. b.TierIds.SelectMany(t => new[] { t.ToString(), TierId(t) })];
+
+    private static void AssertNoLeak(GraphQLResult result, Tenant b, string what)
+    {
+        foreach (var secret in Secrets(b))
+            Assert.False(result.Text.Contains(secret, StringComparison.OrdinalIgnoreCase), $"{what}: B's value '{secret}' leaked into A's response: {result}");
+    }
+
+    private static bool Allowed(string role, string field) => AuthorizationMatrixTests.AllowedRoles[field].Contains(role);
+
+    [DbTheory]
+    [InlineData(Roles.Admin)]
+    [InlineData(Roles.Service)]
+    public async Task Queries_of_program_A_treat_B_ids_like_nonexistent_ids(string role)
+    {
+        var a = await SeedAsync("a", 2);
+        var b = await SeedAsync("b", 3); // B has a member number (3) A does not
+        using var client = _app.CreateClient(_app.MintToken(a.Slug, role));
+        var bMember = b.First;
+
+        async Task<GraphQLResult> Lookup(object by)
+        {
+            var result = await client.PostGraphQLAsync("query($by: MemberLookupInput!) { member(by: $by) { id email firstName memberCode memberNumber } }", new { by });
+            Assert.True(result.Status == HttpStatusCode.OK, $"member({JsonSerializer.Serialize(by)}): {result}");
+            AssertNoLeak(result, b, $"member({JsonSerializer.Serialize(by)})");
+            return result;
+        }
+
+        // The reference answer: a lookup that matches nothing in any program.
+        using var nowhere = await Lookup(new { id = MemberId(Guid.NewGuid()) });
+        Assert.Equal(JsonValueKind.Null, nowhere.Data.GetProperty("member").ValueKind);
+        foreach (var by in new object[] { new { id = MemberId(bMember.Id) }, new { email = bMember.Email }, new { code = bMember.MemberCode }, new { number = 3L } })
+        {
+            using var result = await Lookup(by);
+            Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("member").ValueKind);
+            Assert.Equal(nowhere.ErrorCodes, result.ErrorCodes);
+        }
+
+        // A's own member is found the same way: the lookups above are not null for a trivial reason.
+        using (var own = await Lookup(new { email = a.First.Email }))
+            Assert.Equal(MemberId(a.First.Id), own.Data.GetProperty("member").GetProperty("id").GetString());
+
+        foreach (var id in new[] { MemberId(bMember.Id), EntryId(b.EntryIds[0]), TierId(b.TierIds[1]) })
+        {
+            using var node = await client.PostGraphQLAsync("query($id: ID!) { node(id: $id) { id __typename } }", new { id });
+            Assert.True(node.Status == HttpStatusCode.OK, node.ToString());
+            Assert.Equal(JsonValueKind.Null, node.Data.GetProperty("node").ValueKind);
+            AssertNoLeak(node, b, "node");
+        }
+        // ...while A's own entry and tier resolve through node.
+        foreach (var id in new[] { EntryId(a.EntryIds[0]), TierId(a.TierIds[1]) })
+        {
+            using var node = await client.PostGraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id });
+            Assert.Equal(id, node.Data.GetProperty("node").GetProperty("id").GetString());
+        }
+
+        if (Allowed(role, "Query.members"))
+        {
+            const string list = "query($filter: MemberFilterInput) { members(first: 50, filter: $filter) { totalCount nodes { id email firstName } } }";
+            using var all = await client.PostGraphQLAsync(list, new { filter = (object?)null });
+            AssertNoLeak(all, b, "members");
+            Assert.Equal(a.Members.Count, all.Data.GetProperty("members").GetProperty("totalCount").GetInt32());
+            Assert.Equal(a.Members.Select(m => m.Email).Order(),
+                all.Data.GetProperty("members").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("email").GetString()).Order());
+
+            using var byUnknownTier = await client.PostGraphQLAsync(list, new { filter = new { tierId = TierId(Guid.NewGuid()) } });
+            using var byBTier = await client.PostGraphQLAsync(list, new { filter = new { tierId = TierId(b.TierIds[1]) } });
+            AssertNoLeak(byBTier, b, "members(filter: B's tier)");
+            Assert.Equal(byUnknownTier.Status, byBTier.Status);
+            Assert.Equal(byUnknownTier.ErrorCodes, byBTier.ErrorCodes);
+            Assert.DoesNotContain("@example.com", byBTier.Text);
+        }
+
+        using var tiers = await client.PostGraphQLAsync("{ tiers { id name } program { slug name } }");
+        AssertNoLeak(tiers, b, "tiers/program");
+        Assert.Equal([$"Base{a.Tag}", $"Silver{a.Tag}", $"Gold{a.Tag}"],
+            tiers.Data.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(a.Slug, tiers.Data.GetProperty("program").GetProperty("slug").GetString());
+    }
+
+    [DbTheory]
+    [InlineData(Roles.Admin)]
+    [InlineData(Roles.Service)]
+    public async Task Mutations_of_program_A_cannot_touch_B_and_find_none_of_its_members(string role)
+    {
+        var a = await SeedAsync("a", 2);
+        var b = await SeedAsync("b", 3);
+        var before = await SnapshotAsync(b.Slug);
+        using var client = _app.CreateClient(_app.MintToken(a.Slug, role));
+        var active = b.First;
+        var blocked = b.Members[^1];
+
+        var attempts = new List<(string Field, string Query, object Variables)>
+        {
+            ("updateMember", "mutation($id: ID!) { updateMember(input: { memberId: $id, firstName: \"Hijacked\", email: \"hijack@example.com\" }) { member { id email } userErrors { code field } } }",
+                new { id = MemberId(active.Id) }),
+            ("adjustPoints", "mutation($id: ID!, $key: String!) { adjustPoints(input: { memberId: $id, points: 500, reason: \"steal\", idempotencyKey: $key }) { member { id } entry { id } balance { approved } userErrors { code field } } }",
+                new { id = MemberId(active.Id), key = Guid.NewGuid().ToString("N") }),
+            ("adjustPoints", "mutation($id: ID!, $key: String!) { adjustPoints(input: { memberId: $id, points: -100, reason: \"steal\", idempotencyKey: $key }) { member { id } entry { id } balance { approved } userErrors { code field } } }",
+                new { id = MemberId(active.Id), key = Guid.NewGuid().ToString("N") }),
+            ("blockMember", "mutation($id: ID!) { blockMember(input: { memberId: $id, reason: \"x\" }) { member { id status } userErrors { code field } } }",
+                new { id = MemberId(active.Id) }),
+            ("unblockMember", "mutation($id: ID!) { unblockMember(input: { memberId: $id }) { member { id status } userErrors { code field } } }",
+                new { id = MemberId(blocked.Id) }),
+        };
+        foreach (var (field, query, variables) in attempts.Where(x => Allowed(role, $"Mutation.{x.Field}")))
+        {
+            using var result = await client.PostGraphQLAsync(query, variables);
+            Assert.True(result.Status == HttpStatusCode.OK, $"{field}: {result}");
+            Assert.False(result.HasErrors, $"{field}: a foreign id is a userError, not a GraphQL error: {result}");
+            Assert.Equal(["MEMBER_NOT_FOUND"], result.UserErrorCodes(field));
+            Assert.Equal(JsonValueKind.Null, result.Data.GetProperty(field).GetProperty("member").ValueKind);
+            AssertNoLeak(result, b, field);
+        }
+
+        // Emails are unique per program: B's member's email is free in A.
+        using var enroll = await client.PostGraphQLAsync(
+            "mutation($email: String!) { enrollMember(input: { email: $email, firstName: \"Twin\" }) { member { id email memberNumber memberCode } userErrors { code } } }",
+            new { email = active.Email });
+        Assert.True(enroll.Status == HttpStatusCode.OK, enroll.ToString());
+        Assert.Empty(enroll.UserErrorCodes("enrollMember"));
+        var twin = enroll.Data.GetProperty("enrollMember").GetProperty("member");
+        Assert.Equal(active.Email, twin.GetProperty("email").GetString());
+        Assert.NotEqual(MemberId(active.Id), twin.GetProperty("id").GetString());
+        Assert.Equal(a.Members.Count + 1, twin.GetProperty("memberNumber").GetInt64());
+        Assert.DoesNotContain(b.Members, m => m.MemberCode == twin.GetProperty("memberCode").GetString());
+        var aHasTwin = await _app.WithTenantAsync(a.Slug, db => db.Members.CountAsync(m => m.NormalizedEmail == active.Email));
+        Assert.Equal(1, aHasTwin);
+
+        var after = await SnapshotAsync(b.Slug);
+        Assert.Equal(before, after);
+        Assert.Equal(b.Members.Count * 2, after.Entries.Split('\n').Length);
+        Assert.Contains("Blocked", after.Members);
+    }
+}
+
+public sealed class CrossTenantTestsOnSqlite(SqliteFixture fixture) : CrossTenantTests(fixture), IClassFixture<SqliteFixture>;
+
+public sealed class CrossTenantTestsOnPostgres(PostgresFixture fixture) : CrossTenantTests(fixture), IClassFixture<PostgresFixture>;

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace HeadlessLoyalty.Api.Tests.GraphQL;
+
+/// <summary>One GraphQL-over-HTTP exchange: the status, the response headers and the parsed body.</summary>
+public sealed class GraphQLResult(HttpStatusCode status, HttpResponseMessage response, string text, JsonDocument? body) : IDisposable
+{
+    public HttpStatusCode Status => status;
+    public HttpResponseMessage Response => response;
+    /// <summary>The raw body: failure messages print it, and "no value of B appears" checks search it.</summary>
+    public string Text => text;
+    public JsonDocument? Body => body;
+
+    public JsonElement Root => body?.RootElement ?? throw new InvalidOperationException($"The response ({(int)status}) is not JSON: {text}");
+
+    /// <summary><c>data</c>, which must be present (an object).</summary>
+    public JsonElement Data => Root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object
+        ? d
+        : throw new InvalidOperationException($"The response ({(int)status}) has no data: {text}");
+
+    /// <summary>Every <c>errors[].extensions.code</c> (null for an error without one).</summary>
+    public IReadOnlyList<string?> ErrorCodes =>
+        body is not null && Root.ValueKind == JsonValueKind.Object && Root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
+            ? [.. errors.EnumerateArray().Select(e =>
+                e.TryGetProperty("extensions", out var x) && x.TryGetProperty("code", out var c) ? c.GetString() : null)]
+            : [];
+
+    public bool HasErrors => ErrorCodes.Count > 0;
+
+    /// <summary>The codes of <c>data.{field}.userErrors</c> of a mutation payload.</summary>
+    public IReadOnlyList<string> UserErrorCodes(string field) =>
+        [.. Data.GetProperty(field).GetProperty("userErrors").EnumerateArray().Select(e => e.GetProperty("code").GetString()!)];
+
+    public override string ToString() => $"{(int)status} {response.Content.Headers.ContentType}: {text}";
+
+    public void Dispose()
+    {
+        body?.Dispose();
+        response.Dispose();
+    }
+}
+
+public static class GraphQLClient
+{
+    public const string Path = "/graphql";
+
+    /// <summary>POSTs <c>{ query, variables }</c> as application/json and parses the answer.</summary>
+    public static Task<GraphQLResult> PostGraphQLAsync(this HttpClient client, string query, object? variables = null, string? accept = null)
+    {
+        var json = JsonSerializer.Serialize(new { query, variables });
+        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (accept is not null)
+            request.Headers.Accept.ParseAdd(accept);
+        return client.SendGraphQLAsync(request);
+    }
+
+    /// <summary>Sends any request (raw bodies, GET, odd headers) and parses the answer when it is JSON.</summary>
+    public static async Task<GraphQLResult> SendGraphQLAsync(this HttpClient client, HttpRequestMessage request)
+    {
+        using (request)
+        {
+            var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            JsonDocument? body = null;
+            try
+            {
+                if (text.Length > 0)
+                    body = JsonDocument.Parse(text);
+            }
+            catch (JsonException)
+            {
+                // Not JSON (e.g. the IDE's HTML): Text still has it.
+            }
+            return new GraphQLResult(response.StatusCode, response, text, body);
+        }
+    }
+
+    /// <summary>A GET with the query in the query string (and the CSRF header the transport asks GET callers for).</summary>
+    public static HttpRequestMessage Get(string query, object? variables = null, bool preflightHeader = true)
+    {
+        var url = $"{Path}?query={Uri.EscapeDataString(query)}";
+        if (variables is not null)
+            url += $"&variables={Uri.EscapeDataString(JsonSerializer.Serialize(variables))}";
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (preflightHeader)
+            request.Headers.Add("GraphQL-Require-Preflight", "1");
+        return request;
+    }
+
+    public static HttpRequestMessage RawPost(string body, string contentType)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return new HttpRequestMessage(HttpMethod.Post, Path) { Content = content };
+    }
+}
