@@ -86,15 +86,10 @@ public static class MemberFields
                 // Absent and null differ here: only an explicit `birthday: null` clears the birthday.
                 var clearBirthday = input.Birthday is null
                     && c.Arguments?["input"].Value is IDictionary<string, object?> raw && raw.TryGetValue("birthday", out var given) && given is null;
-                return await Mutations.RunAsync(async () =>
-                {
-                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
-                    var payload = await MemberOperations.UpdateAsync(c.Db(), c.Clock(), c.Caller().Actor,
-                        new UpdateMemberInput(id, input.Email, input.FirstName, input.LastName, input.Phone,
-                            input.Birthday?.Month, input.Birthday?.Day, input.Birthday?.Year, clearBirthday),
-                        input.IdempotencyKey, c.CancellationToken);
-                    return MemberMutationResult.Of(payload.Member);
-                }, MemberMutationResult.Refused);
+                return await ChangeAsync(input.MemberId, id => MemberOperations.UpdateAsync(c.Db(), c.Clock(), c.Caller().Actor,
+                    new UpdateMemberInput(id, input.Email, input.FirstName, input.LastName, input.Phone,
+                        input.Birthday?.Month, input.Birthday?.Day, input.Birthday?.Year, clearBirthday),
+                    input.IdempotencyKey, c.CancellationToken));
             });
 
         mutation.Field<NonNullGraphType<BlockMemberPayloadType>>("blockMember")
@@ -104,14 +99,13 @@ public static class MemberFields
             .ResolveAsync(async c =>
             {
                 var input = c.GetArgument<BlockMemberArgs>("input");
-                return await Mutations.RunAsync(async () =>
+                return await ChangeAsync(input.MemberId, async id =>
                 {
-                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
                     var payload = await MemberOperations.BlockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken);
                     c.RequestServices!.GetRequiredService<ILogger<MemberType>>()
                         .LogInformation("Member {MemberId} blocked by {Actor}: {Reason}", id, c.Caller().Actor, input.Reason ?? "(no reason given)");
-                    return MemberMutationResult.Of(payload.Member);
-                }, MemberMutationResult.Refused);
+                    return payload;
+                });
             });
 
         mutation.Field<NonNullGraphType<UnblockMemberPayloadType>>("unblockMember")
@@ -121,14 +115,15 @@ public static class MemberFields
             .ResolveAsync(async c =>
             {
                 var input = c.GetArgument<UnblockMemberArgs>("input");
-                return await Mutations.RunAsync(async () =>
-                {
-                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
-                    var payload = await MemberOperations.UnblockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken);
-                    return MemberMutationResult.Of(payload.Member);
-                }, MemberMutationResult.Refused);
+                return await ChangeAsync(input.MemberId, id => MemberOperations.UnblockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken));
             });
     }
+
+    /// <summary>A change to an existing member named by its global id (a malformed id is INVALID_INPUT on memberId).</summary>
+    private static Task<MemberMutationResult> ChangeAsync(string memberId, Func<Guid, Task<MemberPayload>> change) =>
+        Mutations.RunAsync(
+            async () => MemberMutationResult.Of((await change(ResolveContextExtensions.ParseGlobalId(memberId, MemberType.TypeName, "memberId"))).Member),
+            MemberMutationResult.Refused);
 
     private static async Task<MemberView?> FindAsync(IResolveFieldContext c, MemberLookupArgs by)
     {
