@@ -12,8 +12,8 @@ namespace HeadlessLoyalty.Api.Tests.GraphQL;
 /// </summary>
 public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
 {
-    /// <summary>Measured: page + count, balances batch, tiers once, plus the program/tenant look-ups. Generous but constant.</summary>
-    private const int MaxCommandsPerRequest = 8;
+    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached).</summary>
+    private const int MaxCommandsPerRequest = 4;
 
     private const string Query =
         "query($first: Int!) { members(first: $first) { nodes { id email balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";

@@ -120,23 +120,26 @@ public abstract class StorefrontTests(DatabaseFixture fixture)
     }
 
     [DbFact]
-    public async Task A_storefront_token_naming_a_member_of_another_program_gets_no_member()
+    public async Task A_storefront_token_naming_a_member_of_another_program_is_served_with_no_member()
     {
         var shop = await SeedAsync();
         var elsewhere = NewSlug("else");
         await _app.CreateProgramAsync(elsewhere);
-        // The token is for `elsewhere` but names a member of `shop`: the tenant middleware only checks that member_id
-        // is a GUID, so the refusal has to come from the tenant filter (me -> null) or from a check that refuses outright.
+        // The token is for `elsewhere` but names a member of `shop`. The tenant middleware only checks that member_id
+        // is a GUID (it does not refuse the token); the tenant filter makes the member invisible: me is null.
         using var client = _app.CreateClient(_app.MintToken(elsewhere, Roles.Storefront, shop.Me.Id));
 
-        using var result = await client.PostGraphQLAsync("{ me { id email balance { approved } } }");
+        using var result = await client.PostGraphQLAsync(
+            "query($m: ID!, $e: ID!) { me { id email balance { approved } } m: node(id: $m) { id } e: node(id: $e) { id } program { slug } }",
+            new { m = MemberId(shop.Me.Id), e = EntryId(shop.MyEntries[0]) });
 
-        Assert.DoesNotContain(shop.Me.Email, result.Text);
-        Assert.DoesNotContain(MemberId(shop.Me.Id), result.Text);
-        if (result.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            return; // refused outright: also within the contract
-        Assert.True(result.Status == HttpStatusCode.OK, result.ToString());
+        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
         Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("me").ValueKind);
+        Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("m").ValueKind);
+        Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("e").ValueKind);
+        Assert.Equal(elsewhere, result.Data.GetProperty("program").GetProperty("slug").GetString());
+        Assert.DoesNotContain(shop.Me.Email, result.Text);
+        Assert.DoesNotContain(shop.Slug, result.Text);
     }
 }
 
