@@ -105,13 +105,16 @@ public abstract partial class MemberQueryTests(DatabaseFixture fixture)
         }
     }
 
-    [DbFact]
-    public async Task A_malformed_id_in_a_query_is_INVALID_ID()
+    [DbTheory]
+    [InlineData("@@not-an-id")]
+    [InlineData("VGllcjoxMjM")] // "Tier:123": a global id of another type
+    [InlineData("TWVtYmVyOm5vdC1hLWd1aWQ")] // "Member:not-a-guid"
+    public async Task A_malformed_or_foreign_type_id_in_a_query_is_INVALID_ID(string id)
     {
         var roster = await SeedRosterAsync();
         using var client = Admin(roster.Slug);
 
-        using var result = await client.PostGraphQLAsync("{ member(by: { id: \"@@not-an-id\" }) { id } }");
+        using var result = await client.PostGraphQLAsync("query($id: ID!) { member(by: { id: $id }) { id } }", new { id });
 
         Assert.Equal(["INVALID_ID"], result.ErrorCodes);
         Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("member").ValueKind);

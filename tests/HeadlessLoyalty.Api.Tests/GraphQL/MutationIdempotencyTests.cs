@@ -166,6 +166,21 @@ public abstract class MutationIdempotencyTests(DatabaseFixture fixture)
     }
 
     [DbTheory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Adjusting_with_a_blank_idempotency_key_is_IDEMPOTENCY_KEY_REQUIRED(string key)
+    {
+        var (slug, member) = await MemberWithAsync(10);
+        using var client = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
+
+        using var result = await client.PostGraphQLAsync(Adjust, new { input = new { memberId = MemberId(member.Id), points = 5L, reason = "x", idempotencyKey = key } });
+
+        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
+        Assert.Equal(["IDEMPOTENCY_KEY_REQUIRED"], result.UserErrorCodes("adjustPoints"));
+        Assert.Equal(new State(10, 10, 1, 10), await StateAsync(slug, member.Id));
+    }
+
+    [DbTheory]
     [InlineData("not-a-global-id")]
     [InlineData("VGllcjoxMjM")] // "Tier:123": a global id of another type
     public async Task A_malformed_or_foreign_type_member_id_is_an_INVALID_INPUT_user_error(string memberId)
