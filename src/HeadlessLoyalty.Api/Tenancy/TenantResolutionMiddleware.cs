@@ -1,4 +1,7 @@
 using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Net.Http.Headers;
 
 namespace HeadlessLoyalty.Api.Tenancy;
@@ -6,11 +9,14 @@ namespace HeadlessLoyalty.Api.Tenancy;
 /// <summary>
 /// Runs after authentication. An authenticated request gets its program (tenant) and <see cref="Caller"/>;
 /// a request that presents a bearer token that did not validate, names an unknown program, or is a storefront
-/// token without a member is refused with 401 and a GraphQL-shaped error, never served anonymously.
+/// token without a member of that program is refused with 401 and a GraphQL-shaped error, never served anonymously.
 /// </summary>
 internal sealed class TenantResolutionMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext http, ProgramDirectory programs, TenantContext tenant, Caller caller)
+    // A storefront token's member is checked once per minute and instance: checkout and POS reads stay one query.
+    private static readonly TimeSpan MemberCheckLifetime = TimeSpan.FromMinutes(1);
+
+    public async Task InvokeAsync(HttpContext http, ProgramDirectory programs, TenantContext tenant, Caller caller, IMemoryCache cache)
     {
         var user = http.User;
         if (user.Identity?.IsAuthenticated != true)
@@ -50,8 +56,26 @@ internal sealed class TenantResolutionMiddleware(RequestDelegate next)
         }
 
         tenant.Set(program.Id);
+        if (memberId is { } id && !await MemberExistsAsync(http, cache, program.Id, id))
+        {
+            await Refuse(http, "INVALID_TOKEN", "The storefront token's member does not exist in its program.");
+            return;
+        }
         caller.Set(program.Id, program.Slug, subject, roles, memberId);
         await next(http);
+    }
+
+    private static async Task<bool> MemberExistsAsync(HttpContext http, IMemoryCache cache, Guid programId, Guid memberId)
+    {
+        var key = (nameof(MemberExistsAsync), programId, memberId);
+        if (cache.TryGetValue(key, out _))
+            return true;
+        // The tenant is set: the filter limits the look-up to the token's program.
+        var db = http.RequestServices.GetRequiredService<LoyaltyDbContext>();
+        if (!await db.Members.AnyAsync(m => m.Id == memberId, http.RequestAborted))
+            return false;
+        cache.Set(key, true, MemberCheckLifetime);
+        return true;
     }
 
     private static Task Refuse(HttpContext http, string code, string message)

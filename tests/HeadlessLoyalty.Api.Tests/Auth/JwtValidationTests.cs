@@ -90,7 +90,8 @@ public sealed class JwtValidationTests(SqliteFixture fixture) : IClassFixture<Sq
     public async Task Claims_are_kept_as_named_and_give_the_caller_its_program_roles_and_actor()
     {
         await EnsureProgram();
-        var memberId = Guid.NewGuid();
+        var memberId = await _app.WithTenantAsync("jwt-tests", async db =>
+            (await HeadlessLoyalty.Api.Members.MemberOperations.EnrollAsync(db, _app.Clock, "test", new($"till-{Guid.NewGuid():N}@example.com"))).Member.Id);
         var token = Forge(claims: [new("sub", "till-7"), new("program", "jwt-tests"), new("role", "pos"), new("role", "storefront"), new("member_id", memberId.ToString())]);
 
         var caller = await _app.CreateClient(token).GetFromJsonAsync<CallerView>(CallerProbe.Path);

@@ -120,26 +120,28 @@ public abstract class StorefrontTests(DatabaseFixture fixture)
     }
 
     [DbFact]
-    public async Task A_storefront_token_naming_a_member_of_another_program_is_served_with_no_member()
+    public async Task A_storefront_token_naming_a_member_of_another_program_or_no_member_is_refused_with_401()
     {
         var shop = await SeedAsync();
         var elsewhere = NewSlug("else");
         await _app.CreateProgramAsync(elsewhere);
-        // The token is for `elsewhere` but names a member of `shop`. The tenant middleware only checks that member_id
-        // is a GUID (it does not refuse the token); the tenant filter makes the member invisible: me is null.
-        using var client = _app.CreateClient(_app.MintToken(elsewhere, Roles.Storefront, shop.Me.Id));
 
-        using var result = await client.PostGraphQLAsync(
-            "query($m: ID!, $e: ID!) { me { id email balance { approved } } m: node(id: $m) { id } e: node(id: $e) { id } program { slug } }",
-            new { m = MemberId(shop.Me.Id), e = EntryId(shop.MyEntries[0]) });
+        // The token is for `elsewhere` but names a member of `shop`; another names a member that does not exist.
+        foreach (var token in new[] { _app.MintToken(elsewhere, Roles.Storefront, shop.Me.Id), _app.MintToken(shop.Slug, Roles.Storefront, Guid.NewGuid()) })
+        {
+            using var client = _app.CreateClient(token);
+            using var result = await client.PostGraphQLAsync(
+                "query($m: ID!) { me { id email } m: node(id: $m) { id } program { slug } }", new { m = MemberId(shop.Me.Id) });
 
-        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
-        Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("me").ValueKind);
-        Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("m").ValueKind);
-        Assert.Equal(JsonValueKind.Null, result.Data.GetProperty("e").ValueKind);
-        Assert.Equal(elsewhere, result.Data.GetProperty("program").GetProperty("slug").GetString());
-        Assert.DoesNotContain(shop.Me.Email, result.Text);
-        Assert.DoesNotContain(shop.Slug, result.Text);
+            Assert.True(result.Status == HttpStatusCode.Unauthorized, result.ToString());
+            Assert.Equal(["INVALID_TOKEN"], result.ErrorCodes);
+            Assert.DoesNotContain(shop.Me.Email, result.Text);
+        }
+
+        // The same member's own token still works (the refusal is about the program, not the member).
+        using var own = _app.CreateClient(_app.MintToken(shop.Slug, Roles.Storefront, shop.Me.Id));
+        using var ok = await own.PostGraphQLAsync("{ me { email } }");
+        Assert.Equal(shop.Me.Email, ok.Data.GetProperty("me").GetProperty("email").GetString());
     }
 }
 
