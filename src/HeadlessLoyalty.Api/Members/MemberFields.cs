@@ -153,8 +153,12 @@ public static class MemberFields
     private static async Task<MemberView?> ReadAsync(IResolveFieldContext c, Expression<Func<Member, bool>> match)
     {
         var db = c.Db();
-        var row = await db.Members.AsNoTracking().Where(match)
-            .Select(m => new { Member = m, Balance = db.Balances.FirstOrDefault(b => b.MemberId == m.Id) })
+        // A plain LEFT JOIN on the balance's key (FirstOrDefault in a projection would rank the whole balance table).
+        var row = await (
+                from m in db.Members.AsNoTracking().Where(match)
+                join b in db.Balances.AsNoTracking() on m.Id equals b.MemberId into balances
+                from b in balances.DefaultIfEmpty()
+                select new { Member = m, Balance = b })
             .FirstOrDefaultAsync(c.CancellationToken);
         if (row is null)
             return null;
