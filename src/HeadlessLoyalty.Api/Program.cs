@@ -1,6 +1,7 @@
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Tenancy;
 
@@ -10,7 +11,7 @@ builder.AddLoyaltyData();
 builder.AddLoyaltyTenancy();
 builder.AddLoyaltyAuth();
 builder.AddLoyaltyCli(args);
-// GraphQL: added by the schema work (builder.AddLoyaltyGraphQL();)
+builder.AddLoyaltyGraphQL();
 
 var app = builder.Build();
 if (CliExtensions.IsCliInvocation(args))
@@ -19,7 +20,7 @@ if (CliExtensions.IsCliInvocation(args))
 app.UseLoyaltyOperations();
 app.UseLoyaltyAuth();
 app.MapHealth();
-// GraphQL: added by the schema work (app.MapLoyaltyGraphQL();)
+app.MapLoyaltyGraphQL();
 
 await app.RunAsync();
 return 0;

@@ -40,6 +40,7 @@ public static class AuthExtensions
                 if (auth.Value.UsesExternalAuthority)
                 {
                     jwt.Authority = auth.Value.Authority;
+                    jwt.RequireHttpsMetadata = auth.Value.RequireHttpsMetadata;
                     jwt.Audience = auth.Value.Audience;
                     p.ValidAudience = auth.Value.Audience;
                     return;

@@ -14,5 +14,8 @@ public sealed class AuthOptions
     /// <summary>Local HMAC key (at least 32 bytes, base64 or plain text); generated into the data folder when absent.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>The authority's metadata must come over HTTPS; turn off only for a local identity provider in development.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     public bool UsesExternalAuthority => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
 }

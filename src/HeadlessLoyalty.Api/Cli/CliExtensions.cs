@@ -10,8 +10,8 @@ namespace HeadlessLoyalty.Api.Cli;
 /// </summary>
 public static class CliExtensions
 {
-    public static IServiceCollection AddCliVerb(this IServiceCollection services, string name, string usage, Func<CliContext, Task<int>> run) =>
-        services.AddSingleton(new CliVerb(name, usage, run));
+    public static IServiceCollection AddCliVerb(this IServiceCollection services, string name, string usage, Func<CliContext, Task<int>> run, bool migrateFirst = true) =>
+        services.AddSingleton(new CliVerb(name, usage, run, migrateFirst));
 
     /// <summary>The built-in verbs: migrate, program create, program list, token.</summary>
     public static WebApplicationBuilder AddLoyaltyCli(this WebApplicationBuilder builder, string[] args)
@@ -23,7 +23,7 @@ public static class CliExtensions
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None);
         }
-        builder.Services.AddCliVerb("migrate", "", MigrateVerb.RunAsync);
+        builder.Services.AddCliVerb("migrate", "", MigrateVerb.RunAsync, migrateFirst: false);
         builder.Services.AddCliVerb("program create", "<slug> --name <name> --currency <ISO 4217> [--time-zone <IANA id>]", ProgramVerbs.CreateAsync);
         builder.Services.AddCliVerb("program list", "", ProgramVerbs.ListAsync);
         builder.Services.AddCliVerb("token", "--program <slug> --role <role>[,<role>] [--member <id|email|code>] [--subject <sub>] [--lifetime <1h|30m|7d>]", TokenVerb.RunAsync);
@@ -55,7 +55,7 @@ public static class CliExtensions
         {
             var settings = scope.ServiceProvider.GetRequiredService<DatabaseSettings>();
             // Verbs work on a fresh embedded install too: the schema is created just like the server would.
-            if (verb.Name != "migrate" && settings.MigrateOnStartup)
+            if (verb.MigrateFirst && settings.MigrateOnStartup)
                 await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
             return await verb.Run(cli);
         }

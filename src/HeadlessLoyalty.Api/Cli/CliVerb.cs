@@ -7,7 +7,9 @@ namespace HeadlessLoyalty.Api.Cli;
 /// <param name="Name">One or more words: <c>migrate</c>, <c>schema export</c>.</param>
 /// <param name="Usage">One line shown by the help, arguments only, e.g. <c>&lt;slug&gt; --name &lt;name&gt;</c>.</param>
 /// <param name="Run">Returns the process exit code: 0 done, 1 refused (typed error printed), 2 usage error.</param>
-public sealed record CliVerb(string Name, string Usage, Func<CliContext, Task<int>> Run);
+/// <param name="MigrateFirst">Whether the database is migrated first (when MigrateOnStartup is on); false for verbs
+/// that do their own migrating or need no database.</param>
+public sealed record CliVerb(string Name, string Usage, Func<CliContext, Task<int>> Run, bool MigrateFirst = true);
 
 /// <summary>What a verb gets: a service scope of the configured app, its own arguments, and where to write.</summary>
 public sealed class CliContext(IServiceProvider services, CliArguments arguments, TextWriter output, TextWriter error)

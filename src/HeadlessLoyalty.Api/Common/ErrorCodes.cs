@@ -4,9 +4,12 @@ namespace HeadlessLoyalty.Api.Common;
 public static class ErrorCodes
 {
     public const string InvalidInput = "INVALID_INPUT";
+    /// <summary>The caller's role may call the mutation but not with this option (e.g. allowNegative for non-admins).</summary>
+    public const string Forbidden = "FORBIDDEN";
     public const string ConcurrencyConflict = "CONCURRENCY_CONFLICT";
     public const string MemberNotFound = "MEMBER_NOT_FOUND";
     public const string EmailTaken = "EMAIL_TAKEN";
+    public const string ExternalIdTaken = "EXTERNAL_ID_TAKEN";
     public const string MemberBlocked = "MEMBER_BLOCKED";
     public const string InsufficientPoints = "INSUFFICIENT_POINTS";
     public const string LedgerEntryNotFound = "LEDGER_ENTRY_NOT_FOUND";

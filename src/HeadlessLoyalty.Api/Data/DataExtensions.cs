@@ -40,7 +40,9 @@ public static class DataExtensions
 
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<DemoSeed>();
-        services.AddHostedService<DatabaseStartup>();
+        // First of all hosted services (they start in registration order): Data Protection's own hosted service reads
+        // the key ring from the database at start, so the tables must exist before it runs.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DatabaseStartup>());
         return builder;
     }
 

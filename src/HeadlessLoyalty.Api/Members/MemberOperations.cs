@@ -28,6 +28,7 @@ public static class MemberOperations
         var lastName = MemberRules.Name(input.LastName, "lastName");
         var phone = MemberRules.Phone(input.Phone);
         var (month, day, year) = MemberRules.Birthday(input.BirthdayMonth, input.BirthdayDay, input.BirthdayYear, DateOnly.FromDateTime(now.UtcDateTime));
+        var externalIds = MemberRules.ExternalIds(input.ExternalIds);
 
         return await Idempotent.RunAsync(db, clock, EnrollOperation, idempotencyKey, keyRequired: false, input, async token =>
         {
@@ -54,6 +55,12 @@ public static class MemberOperations
                 EnrolledAt = now,
                 UpdatedAt = now,
             };
+            foreach (var (store, externalId) in externalIds)
+            {
+                if (await db.MemberExternalIds.AnyAsync(x => x.Store == store && x.ExternalId == externalId, token))
+                    throw new ExternalIdTakenException(store, externalId);
+                member.ExternalIds.Add(new MemberExternalId { Id = Guid.CreateVersion7(now), MemberId = member.Id, Store = store, ExternalId = externalId });
+            }
             var balance = new PointsBalance { MemberId = member.Id, LastUpdatedAt = now };
             db.Members.Add(member);
             db.Balances.Add(balance);
@@ -61,8 +68,11 @@ public static class MemberOperations
         }, ct);
     }
 
+    public const string UpdateOperation = "updateMember";
+
+    /// <summary>A partial update (see <see cref="UpdateMemberInput"/>); with a key, a retry replays the first payload.</summary>
     public static async Task<MemberPayload> UpdateAsync(
-        LoyaltyDbContext db, TimeProvider clock, string actor, UpdateMemberInput input, CancellationToken ct = default)
+        LoyaltyDbContext db, TimeProvider clock, string actor, UpdateMemberInput input, string? idempotencyKey = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         var email = input.Email is null ? default((string, string)?) : MemberRules.Email(input.Email);
@@ -76,7 +86,7 @@ public static class MemberOperations
             ? MemberRules.Birthday(input.BirthdayMonth, input.BirthdayDay, input.BirthdayYear, DateOnly.FromDateTime(now.UtcDateTime))
             : default;
 
-        return await WriteTransaction.RunAsync(db, async token =>
+        return await Idempotent.RunAsync(db, clock, UpdateOperation, idempotencyKey, keyRequired: false, input, async token =>
         {
             var member = await MemberQueries.GetAsync(db, input.MemberId, token);
             if (email is var (address, normalized))

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.Members;
 
-public enum MemberOrder { NumberAscending, NumberDescending, EnrolledNewestFirst, EmailAscending }
+public enum MemberOrder { NumberAscending, NumberDescending, EnrolledNewestFirst, EnrolledOldestFirst, EmailAscending, EmailDescending }
 
 /// <summary>Filters for member lists; every field optional. <see cref="TierId"/> matches on lifetime points.</summary>
 public sealed record MemberFilter(MemberStatus? Status = null, string? EmailContains = null, Guid? TierId = null, MemberOrder Order = MemberOrder.NumberAscending);
@@ -61,7 +61,9 @@ public static class MemberQueries
         {
             MemberOrder.NumberDescending => q.OrderByDescending(m => m.MemberNumber),
             MemberOrder.EnrolledNewestFirst => q.OrderByDescending(m => m.EnrolledAt).ThenByDescending(m => m.MemberNumber),
+            MemberOrder.EnrolledOldestFirst => q.OrderBy(m => m.EnrolledAt).ThenBy(m => m.MemberNumber),
             MemberOrder.EmailAscending => q.OrderBy(m => m.NormalizedEmail),
+            MemberOrder.EmailDescending => q.OrderByDescending(m => m.NormalizedEmail),
             _ => q.OrderBy(m => m.MemberNumber),
         };
     }

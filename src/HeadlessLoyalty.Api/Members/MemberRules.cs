@@ -77,6 +77,30 @@ public static partial class MemberRules
         return (m, d, year);
     }
 
+    public const int MaxStoreLength = 200;
+    public const int MaxExternalIdLength = 100;
+
+    /// <summary>Trimmed (store, id) pairs; both required, at most one id per store.</summary>
+    public static IReadOnlyList<ExternalIdInput> ExternalIds(IReadOnlyList<ExternalIdInput>? ids)
+    {
+        if (ids is null)
+            return [];
+        var result = new List<ExternalIdInput>(ids.Count);
+        foreach (var id in ids)
+        {
+            var store = id.Store?.Trim() ?? "";
+            var external = id.ExternalId?.Trim() ?? "";
+            if (store.Length is 0 or > MaxStoreLength)
+                throw new InvalidInputException("externalIds.store", $"A store is required, at most {MaxStoreLength} characters.");
+            if (external.Length is 0 or > MaxExternalIdLength)
+                throw new InvalidInputException("externalIds.externalId", $"An external id is required, at most {MaxExternalIdLength} characters.");
+            if (result.Any(r => r.Store == store))
+                throw new InvalidInputException("externalIds.store", $"Store '{store}' is listed twice: a member has one id per store.");
+            result.Add(new ExternalIdInput(store, external));
+        }
+        return result;
+    }
+
     public static string NewMemberCode() =>
         new(RandomNumberGenerator.GetItems<char>(MemberCodeAlphabet, MemberCodeLength));
 

@@ -15,7 +15,11 @@ public sealed record MemberView(
 
 public sealed record EnrollMemberInput(
     string Email, string? FirstName = null, string? LastName = null, string? Phone = null,
-    int? BirthdayMonth = null, int? BirthdayDay = null, int? BirthdayYear = null);
+    int? BirthdayMonth = null, int? BirthdayDay = null, int? BirthdayYear = null,
+    IReadOnlyList<ExternalIdInput>? ExternalIds = null);
+
+/// <summary>The member's id in a connected store, e.g. ("shopify:my-shop", "7012345").</summary>
+public sealed record ExternalIdInput(string Store, string ExternalId);
 
 public sealed record EnrollMemberPayload(MemberView Member, BalanceView Balance);
 

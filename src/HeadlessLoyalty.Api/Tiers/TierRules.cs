@@ -18,6 +18,19 @@ public static class TierRules
         return new TierStanding(current, next, next is null ? null : next.Threshold - lifetimePoints);
     }
 
+    /// <summary>
+    /// How far from the current tier's threshold (0 below every tier) to the next one, in [0, 1]; 1 at the top tier
+    /// or when the program defines none.
+    /// </summary>
+    public static double Progress(TierStanding standing, long lifetimePoints)
+    {
+        if (standing.Next is not { } next)
+            return 1;
+        var from = standing.Current?.Threshold ?? 0;
+        var span = next.Threshold - from;
+        return span <= 0 ? 0 : Math.Clamp((double)(lifetimePoints - from) / span, 0, 1);
+    }
+
     /// <summary>The lifetime-points range [From, To) that holds <paramref name="tier"/>: used to filter members by tier.</summary>
     public static (long From, long? To) Range(IEnumerable<Tier> tiers, Tier tier)
     {

@@ -205,4 +205,24 @@ public sealed class MemberOperationsTests
         var spent = await PointsOperations.PostAsync(ctx, _clock, "t", new PostPointsInput(ann.Id, LedgerEntryKind.Redeem, -10));
         Assert.Equal((90L, 10L), (spent.Balance.Approved, spent.Balance.Spent));
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Enrolling_keeps_store_ids_and_refuses_an_id_another_member_has(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.ContextA();
+        var ann = await MemberOperations.EnrollAsync(ctx, _clock, "t", new EnrollMemberInput("ann@example.com", ExternalIds: [new("shop", "42")]));
+
+        var taken = await Assert.ThrowsAsync<ExternalIdTakenException>(() => MemberOperations.EnrollAsync(db.ContextA(), _clock, "t",
+            new EnrollMemberInput("bob@example.com", ExternalIds: [new("shop", "42")])));
+        Assert.Equal(("EXTERNAL_ID_TAKEN", "externalIds"), (taken.Code, taken.Field));
+
+        // Another program's store ids are its own.
+        await MemberOperations.EnrollAsync(db.Context(db.ProgramB), _clock, "t", new EnrollMemberInput("bob@example.com", ExternalIds: [new("shop", "42")]));
+
+        await using var check = db.ContextA();
+        var stored = await check.MemberExternalIds.SingleAsync();
+        Assert.Equal((ann.Member.Id, "shop", "42"), (stored.MemberId, stored.Store, stored.ExternalId));
+        Assert.Equal(1, await check.Members.CountAsync());
+    }
 }

@@ -106,4 +106,35 @@ public sealed class MemberRulesTests
         Assert.Equal("ABCD2345", MemberRules.NormalizeCode("abcd-2345"));
         Assert.Equal("ABCD2345", MemberRules.NormalizeCode("ABCD 2345"));
     }
+
+    [Fact]
+    public void External_ids_are_trimmed_and_kept_in_order()
+    {
+        var ids = MemberRules.ExternalIds([new(" shopify:acme ", " 42 "), new("woo:acme", "7")]);
+        Assert.Equal([new ExternalIdInput("shopify:acme", "42"), new ExternalIdInput("woo:acme", "7")], ids);
+        Assert.Empty(MemberRules.ExternalIds(null));
+    }
+
+    [Theory]
+    [InlineData("", "1", "externalIds.store")]
+    [InlineData("shop", " ", "externalIds.externalId")]
+    public void An_external_id_needs_a_store_and_a_value(string store, string id, string field)
+    {
+        var e = Assert.Throws<InvalidInputException>(() => MemberRules.ExternalIds([new(store, id)]));
+        Assert.Equal(("INVALID_INPUT", field), (e.Code, e.Field));
+    }
+
+    [Fact]
+    public void A_member_has_one_id_per_store()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => MemberRules.ExternalIds([new("shop", "1"), new("shop ", "2")]));
+        Assert.Equal("externalIds.store", e.Field);
+    }
+
+    [Fact]
+    public void Overlong_external_ids_are_refused()
+    {
+        Assert.Throws<InvalidInputException>(() => MemberRules.ExternalIds([new(new string('s', MemberRules.MaxStoreLength + 1), "1")]));
+        Assert.Throws<InvalidInputException>(() => MemberRules.ExternalIds([new("shop", new string('1', MemberRules.MaxExternalIdLength + 1))]));
+    }
 }

@@ -42,4 +42,23 @@ public sealed class TierRulesTests
         Assert.Equal((1000L, (long?)5000), TierRules.Range(Tiers, Silver));
         Assert.Equal((5000L, (long?)null), TierRules.Range(Tiers, Gold));
     }
+
+    [Theory]
+    [InlineData(0, 0.0)]
+    [InlineData(500, 0.5)]
+    [InlineData(1000, 0.0)]     // just reached Silver: the way to Gold starts
+    [InlineData(3000, 0.5)]
+    [InlineData(5000, 1.0)]     // top tier
+    [InlineData(9000, 1.0)]
+    public void Progress_runs_from_the_current_threshold_to_the_next(long lifetime, double expected)
+    {
+        Assert.Equal(expected, TierRules.Progress(TierRules.Evaluate(Tiers, lifetime), lifetime), 6);
+    }
+
+    [Fact]
+    public void Progress_below_every_tier_counts_from_zero_and_is_one_without_tiers()
+    {
+        Assert.Equal(0.25, TierRules.Progress(TierRules.Evaluate([Silver], 250), 250), 6);
+        Assert.Equal(1.0, TierRules.Progress(TierRules.Evaluate([], 250), 250));
+    }
 }

@@ -74,4 +74,17 @@ public sealed class BatchedExecutionTests
         var call = Assert.Single(recorder.Calls);
         Assert.Equal([3, 4], call.Keys);
     }
+
+    [Theory]
+    [InlineData(Strategy.Serial)]
+    [InlineData(Strategy.Parallel)]
+    public async Task Two_loads_composed_with_Then_cost_one_fetch_each_for_a_whole_list(Strategy strategy)
+    {
+        var (result, recorder, json) = await ExecuteAsync("{ items(count: 50) { id summary } }", strategy);
+
+        Assert.Null(result.Errors);
+        Assert.Equal(1, recorder.CountFor("detailByItem"));
+        Assert.Equal(1, recorder.CountFor("partById"));
+        Assert.Contains("""{"id":50,"summary":"500/1050"}""", json);
+    }
 }

@@ -32,6 +32,15 @@ internal sealed class ItemGraphType : ObjectGraphType<Item>
         Field<DetailGraphType>("detail").Resolve(ctx => ctx
             .BatchLoader<int, Detail>("detailByItem", (keys, ct) => Fetch(ctx, "detailByItem", keys, k => new Detail(k * 10, k)))
             .LoadAsync(ctx.Source.Id));
+        // item -> detail and part of an unrelated id, composed: both loads are queued before either is awaited
+        Field<StringGraphType>("summary").Resolve(ctx =>
+        {
+            var part = ctx.BatchLoader<int, Part>("partById", (keys, ct) => Fetch(ctx, "partById", keys, k => new Part(k)))
+                .LoadAsync(ctx.Source.Id + 1000);
+            return ctx.BatchLoader<int, Detail>("detailByItem", (keys, ct) => Fetch(ctx, "detailByItem", keys, k => new Detail(k * 10, k)))
+                .LoadAsync(ctx.Source.Id)
+                .Then(async (detail, ct) => $"{detail!.Id}/{(await part.GetResultAsync(ct))!.Id}");
+        });
         // item -> tags (many per item)
         Field<ListGraphType<StringGraphType>>("tags").Resolve(ctx => ctx
             .CollectionBatchLoader<int, string>("tagsByItem", async (keys, ct) =>

@@ -1,0 +1,51 @@
+using GraphQL;
+using GraphQL.Types;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Tenancy;
+using HeadlessLoyalty.Api.Tiers;
+using HeadlessLoyalty.GraphQL.Relay;
+
+namespace HeadlessLoyalty.Api.GraphQL;
+
+/// <summary>The loyalty API's schema: each feature folder adds its root fields here.</summary>
+public sealed class LoyaltySchema : Schema
+{
+    public LoyaltySchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
+    {
+        Description = "HeadlessLoyalty: members, points, tiers and rewards of one loyalty program per token.";
+        Query = query;
+        Mutation = mutation;
+        // The built-in scalars, described as this API uses them (registered by name, they replace the defaults).
+        RegisterType(new LongGraphType { Description = "A 64-bit signed integer: points and member numbers." });
+        RegisterType(new DecimalGraphType { Description = "A decimal number, exact (no binary rounding), e.g. 1.25." });
+        RegisterType(new DateTimeGraphType
+        {
+            Description = "An instant in ISO-8601, always UTC in output (e.g. `2026-11-23T09:00:00Z`); an input without an offset is taken as UTC.",
+        });
+    }
+}
+
+public sealed class QueryType : ObjectGraphType
+{
+    public QueryType(NodeResolverRegistry nodes)
+    {
+        Name = "Query";
+        Description = "Reads, all scoped to the caller's program.";
+        MemberFields.AddQueries(this);
+        TierFields.AddQueries(this);
+        ProgramFields.AddQueries(this);
+        this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
+    }
+}
+
+public sealed class MutationType : ObjectGraphType
+{
+    public MutationType()
+    {
+        Name = "Mutation";
+        Description = "Changes. Each returns a payload with `userErrors`; a refused change changes nothing.";
+        MemberFields.AddMutations(this);
+        PointsFields.AddMutations(this);
+    }
+}

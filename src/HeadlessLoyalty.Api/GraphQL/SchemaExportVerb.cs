@@ -1,0 +1,31 @@
+using GraphQL;
+using GraphQL.Types;
+using GraphQL.Utilities;
+using HeadlessLoyalty.Api.Cli;
+
+namespace HeadlessLoyalty.Api.GraphQL;
+
+/// <summary><c>schema export [--output file]</c>: the SDL of the running schema, as committed in schema/schema.graphql.</summary>
+internal static class SchemaExportVerb
+{
+    public static async Task<int> RunAsync(CliContext cli)
+    {
+        var sdl = Print(cli.Services.GetRequiredService<LoyaltySchema>());
+        if (cli.Arguments.Option("output") is not { Length: > 0 } path)
+        {
+            await cli.Out.WriteAsync(sdl);
+            return 0;
+        }
+        await File.WriteAllTextAsync(path, sdl);
+        await cli.Error.WriteLineAsync($"Schema written to {Path.GetFullPath(path)}.");
+        return 0;
+    }
+
+    /// <summary>Descriptions included, line endings normalized, one trailing newline: stable across machines.</summary>
+    public static string Print(ISchema schema)
+    {
+        schema.Initialize();
+        var sdl = schema.Print(new PrintOptions { IncludeDescriptions = true, IncludeDeprecationReasons = true });
+        return sdl.ReplaceLineEndings("\n").TrimEnd('\n') + "\n";
+    }
+}

@@ -1,0 +1,148 @@
+using GraphQL;
+using GraphQL.Types;
+using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Common;
+using HeadlessLoyalty.Api.GraphQL;
+using HeadlessLoyalty.Api.Tiers;
+using HeadlessLoyalty.GraphQL.Connections;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessLoyalty.Api.Members;
+
+/// <summary>The member root fields. Resolvers only orchestrate: parse, call the operation, shape the payload.</summary>
+public static class MemberFields
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<MemberType>("me")
+            .Description("The member a storefront token names (storefront only); null if that member no longer exists.")
+            .AuthorizeWithRoles(Roles.Storefront)
+            .ResolveAsync(async c => c.Caller().MemberId is { } id && await MemberQueries.FindByIdAsync(c.Db(), id, c.CancellationToken) is { } m
+                ? MemberView.Of(m)
+                : null);
+
+        query.Field<MemberType>("member")
+            .Description("One member of the program by exactly one of id, email, code or number (else INVALID_INPUT); null when none matches.")
+            .AuthorizeWithRoles(Roles.Admin, Roles.Pos, Roles.Partner, Roles.Service)
+            .Argument<NonNullGraphType<MemberLookupInputType>>("by", "How to find the member.")
+            .ResolveAsync(async c => await ResolveContextExtensions.QueryAsync(() => FindAsync(c, c.GetArgument<MemberLookupArgs>("by"))));
+
+        query.Field<NonNullGraphType<ConnectionGraphType<MemberType, MemberView>>>("members")
+            .Description($"Members of the program, paged (`first` defaults to {DefaultPageSize}, at most {MaxPageSize}).")
+            .AuthorizeWithRoles(Roles.Admin, Roles.Partner, Roles.Service)
+            .Argument<IntGraphType>("first", "Members after `after`.")
+            .Argument<StringGraphType>("after", "Cursor to start after.")
+            .Argument<IntGraphType>("last", "Members before `before`.")
+            .Argument<StringGraphType>("before", "Cursor to end before.")
+            .Argument<MemberFilterInputType>("filter", "Restricts the list.")
+            .Argument<MemberOrderType>("order", "Order of the list.", a => a.DefaultValue = MemberOrder.NumberAscending)
+            .ResolveAsync(async c => await ResolveContextExtensions.QueryAsync(async () =>
+            {
+                var args = c.GetArgument<MemberFilterArgs?>("filter");
+                var filter = new MemberFilter(
+                    args?.Status,
+                    args?.EmailContains,
+                    args?.TierId is { } tierId ? ResolveContextExtensions.QueryGlobalId(tierId, TierType.TypeName) : null,
+                    c.GetArgument("order", MemberOrder.NumberAscending));
+                var members = await MemberQueries.ListAsync(c.Db(), filter, c.CancellationToken);
+                return await ConnectionSlicer.SliceAsync<MemberView>(
+                    ConnectionArguments.FromContext(c),
+                    async (skip, take, ct) => (IReadOnlyList<MemberView>)(await members.Skip(skip).Take(take).ToListAsync(ct)).Select(MemberView.Of).ToList(),
+                    ct => members.CountAsync(ct),
+                    DefaultPageSize, MaxPageSize, c.CancellationToken);
+            }));
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<EnrollMemberPayloadType>>("enrollMember")
+            .Description("Enrolls a member with a zero balance (admin, pos, service).")
+            .AuthorizeWithRoles(Roles.Admin, Roles.Pos, Roles.Service)
+            .Argument<NonNullGraphType<EnrollMemberInputType>>("input", "The new member.")
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<EnrollMemberArgs>("input");
+                return await Mutations.RunAsync(async () =>
+                {
+                    var payload = await MemberOperations.EnrollAsync(c.Db(), c.Clock(), c.Caller().Actor,
+                        new EnrollMemberInput(input.Email, input.FirstName, input.LastName, input.Phone,
+                            input.Birthday?.Month, input.Birthday?.Day, input.Birthday?.Year,
+                            input.ExternalIds?.Select(x => new ExternalIdInput(x.Store, x.ExternalId)).ToList()),
+                        input.IdempotencyKey, c.CancellationToken);
+                    return MemberMutationResult.Of(payload.Member);
+                }, MemberMutationResult.Refused);
+            });
+
+        mutation.Field<NonNullGraphType<UpdateMemberPayloadType>>("updateMember")
+            .Description("Changes a member's profile (admin, pos, service).")
+            .AuthorizeWithRoles(Roles.Admin, Roles.Pos, Roles.Service)
+            .Argument<NonNullGraphType<UpdateMemberInputType>>("input", "What to change.")
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<UpdateMemberArgs>("input");
+                // Absent and null differ here: only an explicit `birthday: null` clears the birthday.
+                var clearBirthday = input.Birthday is null
+                    && c.Arguments?["input"].Value is IDictionary<string, object?> raw && raw.TryGetValue("birthday", out var given) && given is null;
+                return await Mutations.RunAsync(async () =>
+                {
+                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
+                    var payload = await MemberOperations.UpdateAsync(c.Db(), c.Clock(), c.Caller().Actor,
+                        new UpdateMemberInput(id, input.Email, input.FirstName, input.LastName, input.Phone,
+                            input.Birthday?.Month, input.Birthday?.Day, input.Birthday?.Year, clearBirthday),
+                        input.IdempotencyKey, c.CancellationToken);
+                    return MemberMutationResult.Of(payload.Member);
+                }, MemberMutationResult.Refused);
+            });
+
+        mutation.Field<NonNullGraphType<BlockMemberPayloadType>>("blockMember")
+            .Description("Blocks a member from earning and spending (admin).")
+            .AuthorizeWithRoles(Roles.Admin)
+            .Argument<NonNullGraphType<BlockMemberInputType>>("input", "The member to block.")
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<BlockMemberArgs>("input");
+                return await Mutations.RunAsync(async () =>
+                {
+                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
+                    var payload = await MemberOperations.BlockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken);
+                    c.RequestServices!.GetRequiredService<ILogger<MemberType>>()
+                        .LogInformation("Member {MemberId} blocked by {Actor}: {Reason}", id, c.Caller().Actor, input.Reason ?? "(no reason given)");
+                    return MemberMutationResult.Of(payload.Member);
+                }, MemberMutationResult.Refused);
+            });
+
+        mutation.Field<NonNullGraphType<UnblockMemberPayloadType>>("unblockMember")
+            .Description("Lets a blocked member earn and spend again (admin).")
+            .AuthorizeWithRoles(Roles.Admin)
+            .Argument<NonNullGraphType<UnblockMemberInputType>>("input", "The member to unblock.")
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<UnblockMemberArgs>("input");
+                return await Mutations.RunAsync(async () =>
+                {
+                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
+                    var payload = await MemberOperations.UnblockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken);
+                    return MemberMutationResult.Of(payload.Member);
+                }, MemberMutationResult.Refused);
+            });
+    }
+
+    private static async Task<MemberView?> FindAsync(IResolveFieldContext c, MemberLookupArgs by)
+    {
+        var given = (by.Id is null ? 0 : 1) + (by.Email is null ? 0 : 1) + (by.Code is null ? 0 : 1) + (by.Number is null ? 0 : 1);
+        if (given != 1)
+            throw new InvalidInputException("by", "Give exactly one of id, email, code or number.");
+        var db = c.Db();
+        var member = by switch
+        {
+            { Id: { } globalId } => await MemberQueries.FindByIdAsync(db, ResolveContextExtensions.QueryGlobalId(globalId, MemberType.TypeName), c.CancellationToken),
+            { Email: { } email } => await MemberQueries.FindByEmailAsync(db, email, c.CancellationToken),
+            { Code: { } code } => await MemberQueries.FindByCodeAsync(db, code, c.CancellationToken),
+            _ => await MemberQueries.FindByNumberAsync(db, by.Number!.Value, c.CancellationToken),
+        };
+        return member is null ? null : MemberView.Of(member);
+    }
+}

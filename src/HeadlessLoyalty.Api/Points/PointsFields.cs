@@ -1,0 +1,74 @@
+using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Types;
+using GraphQL.Types.Relay.DataObjects;
+using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Common;
+using HeadlessLoyalty.Api.GraphQL;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.GraphQL.Connections;
+using HeadlessLoyalty.GraphQL.DataLoading;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessLoyalty.Api.Points;
+
+public static class PointsFields
+{
+    public const int DefaultHistoryPageSize = 20;
+    public const int MaxHistoryPageSize = 100;
+
+    /// <summary>The member's balance through the request's batch loader: one query for every member of a list.</summary>
+    public static IDataLoaderResult<BalanceView> LoadBalance(IResolveFieldContext context, Guid memberId) =>
+        context.BatchLoader<Guid, BalanceView>("Member.balance", async (ids, ct) =>
+                (await context.Db().Balances.AsNoTracking().Where(b => ids.Contains(b.MemberId)).ToListAsync(ct))
+                .ToDictionary(b => b.MemberId, BalanceView.Of))
+            // A member without a row (data from before the ledger) has earned nothing yet.
+            .LoadAsync(memberId)
+            .Then(balance => balance ?? new BalanceView(memberId, 0, 0, 0, 0, 0, default, 0));
+
+    public static Task<Connection<LedgerEntryView>> HistoryAsync(IResolveFieldContext context, Guid memberId)
+    {
+        var args = context.GetArgument<HistoryFilterArgs?>("filter");
+        var history = LedgerQueries.History(context.Db(), memberId, new HistoryFilter(
+            Kinds: args?.Kinds,
+            From: args?.From is { } from ? AsUtc(from) : null,
+            To: args?.To is { } to ? AsUtc(to) : null));
+        return ConnectionSlicer.SliceAsync<LedgerEntryView>(
+            ConnectionArguments.FromContext(context),
+            async (skip, take, ct) => (IReadOnlyList<LedgerEntryView>)(await history.Skip(skip).Take(take).ToListAsync(ct)).Select(LedgerEntryView.Of).ToList(),
+            ct => history.CountAsync(ct),
+            DefaultHistoryPageSize, MaxHistoryPageSize, context.CancellationToken);
+    }
+
+    /// <summary>DateTime inputs without an offset are taken as UTC (the schema's times are all UTC).</summary>
+    private static DateTimeOffset AsUtc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Unspecified => new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)),
+        _ => new DateTimeOffset(value.ToUniversalTime()),
+    };
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<AdjustPointsPayloadType>>("adjustPoints")
+            .Description("Credits or debits points by hand (admin, service); `allowNegative` is for admins only.")
+            .AuthorizeWithRoles(Roles.Admin, Roles.Service)
+            .Argument<NonNullGraphType<AdjustPointsInputType>>("input", "The change.")
+            .ResolveAsync(async c =>
+            {
+                var input = c.GetArgument<AdjustPointsArgs>("input");
+                return await Mutations.RunAsync(async () =>
+                {
+                    var caller = c.Caller();
+                    if (input.AllowNegative && !caller.IsInRole(Roles.Admin))
+                        return new AdjustPointsResult(null, null, null,
+                            [new(ErrorCodes.Forbidden, "Only admins may allow a negative balance.", "allowNegative")]);
+                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
+                    var db = c.Db();
+                    var payload = await PointsOperations.AdjustAsync(db, c.Clock(), caller.Actor,
+                        new AdjustPointsInput(id, input.Points, input.Reason, input.AllowNegative), input.IdempotencyKey, c.CancellationToken);
+                    var member = await MemberQueries.GetAsync(db, id, c.CancellationToken);
+                    return new AdjustPointsResult(MemberView.Of(member), payload.Entry, payload.Balance, []);
+                }, errors => new AdjustPointsResult(null, null, null, errors));
+            });
+    }
+}
