@@ -1,6 +1,7 @@
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Tenancy;
 
@@ -22,6 +23,7 @@ internal static class BenchHost
         builder.AddLoyaltyTenancy();
         builder.AddLoyaltyAuth();
         builder.AddLoyaltyCli(args);
+        builder.AddLoyaltyGraphQL();
         builder.Services.AddBenchVerbs();
 
         var app = builder.Build();
@@ -31,6 +33,7 @@ internal static class BenchHost
         app.UseLoyaltyOperations();
         app.UseLoyaltyAuth();
         app.MapHealth();
+        app.MapLoyaltyGraphQL();
         app.MapRawBalance();
 
         await app.RunAsync();

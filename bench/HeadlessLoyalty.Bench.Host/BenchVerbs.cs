@@ -15,7 +15,7 @@ internal static class BenchVerbs
 
     public static IServiceCollection AddBenchVerbs(this IServiceCollection services) => services
         .AddCliVerb("bench member", "--program <slug> [--email <email>]", PrintMemberAsync)
-        .AddCliVerb("bench drop-database", "", DropDatabaseAsync);
+        .AddCliVerb("bench drop-database", "", DropDatabaseAsync, migrateFirst: false);
 
     /// <summary>Prints "&lt;guid&gt; &lt;global id&gt;" of a member (by email, else the lowest member number).</summary>
     private static async Task<int> PrintMemberAsync(CliContext cli)

@@ -2,25 +2,44 @@ using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Members;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Bench.Host;
 
 public sealed record RawBalance(long Approved, long Pending, long Total);
 
 /// <summary>
-/// The baseline GraphQL is measured against: the same balance row, read the way the API reads it
-/// (<see cref="MemberQueries.BalanceAsync"/>: the request's scoped DbContext, tenant filter, AsNoTracking), behind the
-/// same pipeline (JWT bearer, tenant resolution, request logging) and the same roles as <c>Query.member</c>.
+/// The baselines GraphQL is measured against, behind the same pipeline (JWT bearer, tenant resolution, request
+/// logging), the same roles as <c>Query.member</c>, the request's scoped DbContext and its tenant filter.
 /// Only GraphQL itself is missing: request parsing, validation, authorization rule, execution, result serialization.
 /// </summary>
 internal static class RawBalanceEndpoint
 {
-    public static IEndpointConventionBuilder MapRawBalance(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/raw/members/{id:guid}/balance", ReadAsync)
+    public static void MapRawBalance(this IEndpointRouteBuilder endpoints)
+    {
+        var raw = endpoints.MapGroup("/raw/members/{id:guid}")
             .RequireAuthorization(policy => policy.RequireRole(Roles.Admin, Roles.Pos, Roles.Partner, Roles.Service));
+        raw.MapGet("/balance", ReadRowAsync);
+        raw.MapGet("/balance-like-resolver", ReadLikeResolverAsync);
+    }
 
-    private static async Task<Results<Ok<RawBalance>, NotFound>> ReadAsync(Guid id, LoyaltyDbContext db, CancellationToken ct) =>
+    /// <summary>The baseline: one balance row, one query (<see cref="MemberQueries.BalanceAsync"/>, AsNoTracking).</summary>
+    private static async Task<Results<Ok<RawBalance>, NotFound>> ReadRowAsync(Guid id, LoyaltyDbContext db, CancellationToken ct) =>
         await MemberQueries.BalanceAsync(db, id, ct) is { } balance
             ? TypedResults.Ok(new RawBalance(balance.Approved, balance.Pending, balance.Total))
             : TypedResults.NotFound();
+
+    /// <summary>
+    /// Diagnostic: the database work the GraphQL resolvers do for the same query, without GraphQL (Query.member's
+    /// <see cref="MemberQueries.FindByIdAsync"/>, then Member.balance's batch query over a list of ids). The gap between
+    /// this and <see cref="ReadRowAsync"/> is the resolvers' data access; the gap to GraphQL is the engine's overhead.
+    /// </summary>
+    private static async Task<Results<Ok<RawBalance>, NotFound>> ReadLikeResolverAsync(Guid id, LoyaltyDbContext db, CancellationToken ct)
+    {
+        if (await MemberQueries.FindByIdAsync(db, id, ct) is null)
+            return TypedResults.NotFound();
+        IReadOnlyCollection<Guid> ids = [id];
+        var balance = (await db.Balances.AsNoTracking().Where(b => ids.Contains(b.MemberId)).ToListAsync(ct)).SingleOrDefault();
+        return TypedResults.Ok(new RawBalance(balance?.Approved ?? 0, balance?.Pending ?? 0, balance?.Total ?? 0));
+    }
 }
