@@ -140,23 +140,31 @@ for round in $(seq 1 "$ROUNDS"); do
         out=$WORK/run-$round-$target.txt
         load=$(cut -d' ' -f1 /proc/loadavg)
         ticks=$(host_cpu_ticks)
+        before=$(curl -sf "$URL/bench/stats")
         log "round $round/$ROUNDS: $target (-t$THREADS -c$CONNECTIONS -d$DURATION, load $load)"
         run_wrk "$target" "$DURATION" "$out"
         cpu_us=$(awk -v t="$(( $(host_cpu_ticks) - ticks ))" -v hz="$TICKS_PER_SECOND" -v n="$(field "$out" requests)" \
             'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+        after=$(curl -sf "$URL/bench/stats")
+        # Allocation per request (whole process) and, for GraphQL, documents served from the validated-document cache.
+        alloc_kb=$(jq -rn --argjson a "$before" --argjson b "$after" --argjson n "$(field "$out" requests)" \
+            '(($b.allocatedBytes - $a.allocatedBytes) / $n / 1024 * 10 | round) / 10')
+        cache=$(jq -rn --argjson a "$before" --argjson b "$after" \
+            '"\($b.documentCache.hits - $a.documentCache.hits)/\($b.documentCache.misses - $a.documentCache.misses)"')
+        if [ "$target" != graphql ]; then cache=-; fi
         cat "$out" >&2
         errors=$(( $(field "$out" non2xx) + $(field "$out" socket_errors) ))
         if [ "$errors" != 0 ]; then echo "bench: $target had $errors failed requests (see above)" >&2; exit 1; fi
-        ROWS+=("$round $target $(field "$out" rps) $(field "$out" p50_ms) $(field "$out" p99_ms) $(field "$out" max_ms) $cpu_us $load")
+        ROWS+=("$round $target $(field "$out" rps) $(field "$out" p50_ms) $(field "$out" p99_ms) $(field "$out" max_ms) $cpu_us $alloc_kb $cache $load")
     done
 done
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 stat_of() { printf '%s\n' "${ROWS[@]}" | awk -v t="$1" -v c="$2" '$2 == t { print $c }' | median "$3"; }
-declare -A RPS P50 P99 CPU
+declare -A RPS P50 P99 CPU ALLOC
 for target in $TARGETS; do
     RPS[$target]=$(stat_of "$target" 3 %.1f); P50[$target]=$(stat_of "$target" 4 %.3f)
-    P99[$target]=$(stat_of "$target" 5 %.3f); CPU[$target]=$(stat_of "$target" 7 %.0f)
+    P99[$target]=$(stat_of "$target" 5 %.3f); CPU[$target]=$(stat_of "$target" 7 %.0f); ALLOC[$target]=$(stat_of "$target" 8 %.1f)
 done
 RATIO=n/a VERDICT="not measured (both targets are needed)"
 if [ -n "${RPS[raw]:-}" ] && [ -n "${RPS[graphql]:-}" ]; then
@@ -185,18 +193,18 @@ mkdir -p "$(dirname "$RESULTS")"
     echo "| load | wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') \`--latency -t$THREADS -c$CONNECTIONS -d$DURATION\` on the same machine, warm-up $WARMUP per endpoint, $ROUNDS rounds in alternating order |"
     echo "| load average (1/5/15 min) | before start $LOAD_BEFORE; after $LOAD_AFTER |"
     echo
-    echo "| endpoint | req/s | p50 ms | p99 ms | host CPU µs/req |"
-    echo "| --- | ---: | ---: | ---: | ---: |"
+    echo "| endpoint | req/s | p50 ms | p99 ms | host CPU µs/req | allocated KB/req |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: |"
     for target in $TARGETS; do
-        echo "| $target | ${RPS[$target]} | ${P50[$target]} | ${P99[$target]} | ${CPU[$target]} |"
+        echo "| $target | ${RPS[$target]} | ${P50[$target]} | ${P99[$target]} | ${CPU[$target]} | ${ALLOC[$target]} |"
     done
     echo
     echo "**GraphQL / raw throughput: ${RATIO}x**, $VERDICT. Medians over the rounds:"
     echo
-    echo "| round | endpoint | req/s | p50 ms | p99 ms | max ms | host CPU µs/req | load (1 min) before |"
-    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| round | endpoint | req/s | p50 ms | p99 ms | max ms | host CPU µs/req | allocated KB/req | document cache hits/misses | load (1 min) before |"
+    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     for row in "${ROWS[@]}"; do
-        awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' <<<"$row"
+        awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' <<<"$row"
     done
 } >"$RESULTS"
 

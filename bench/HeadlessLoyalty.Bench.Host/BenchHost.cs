@@ -35,6 +35,7 @@ internal static class BenchHost
         app.MapHealth();
         app.MapLoyaltyGraphQL();
         app.MapRawBalance();
+        app.MapBenchStats();
 
         await app.RunAsync();
         return 0;
