@@ -1,8 +1,10 @@
+using System.Linq.Expressions;
 using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.GraphQL;
+using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Connections;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +22,7 @@ public static class MemberFields
         query.Field<MemberType>("me")
             .Description("The member a storefront token names (storefront only); null if that member no longer exists.")
             .AuthorizeWithRoles(Roles.Storefront)
-            .ResolveAsync(async c => c.Caller().MemberId is { } id && await MemberQueries.FindByIdAsync(c.Db(), id, c.CancellationToken) is { } m
-                ? MemberView.Of(m)
-                : null);
+            .ResolveAsync(async c => c.Caller().MemberId is { } id ? await ReadAsync(c, m => m.Id == id) : null);
 
         query.Field<MemberType>("member")
             .Description("One member of the program by exactly one of id, email, code or number (else INVALID_INPUT); null when none matches.")
@@ -86,15 +86,10 @@ public static class MemberFields
                 // Absent and null differ here: only an explicit `birthday: null` clears the birthday.
                 var clearBirthday = input.Birthday is null
                     && c.Arguments?["input"].Value is IDictionary<string, object?> raw && raw.TryGetValue("birthday", out var given) && given is null;
-                return await Mutations.RunAsync(async () =>
-                {
-                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
-                    var payload = await MemberOperations.UpdateAsync(c.Db(), c.Clock(), c.Caller().Actor,
-                        new UpdateMemberInput(id, input.Email, input.FirstName, input.LastName, input.Phone,
-                            input.Birthday?.Month, input.Birthday?.Day, input.Birthday?.Year, clearBirthday),
-                        input.IdempotencyKey, c.CancellationToken);
-                    return MemberMutationResult.Of(payload.Member);
-                }, MemberMutationResult.Refused);
+                return await ChangeAsync(input.MemberId, id => MemberOperations.UpdateAsync(c.Db(), c.Clock(), c.Caller().Actor,
+                    new UpdateMemberInput(id, input.Email, input.FirstName, input.LastName, input.Phone,
+                        input.Birthday?.Month, input.Birthday?.Day, input.Birthday?.Year, clearBirthday),
+                    input.IdempotencyKey, c.CancellationToken));
             });
 
         mutation.Field<NonNullGraphType<BlockMemberPayloadType>>("blockMember")
@@ -104,14 +99,13 @@ public static class MemberFields
             .ResolveAsync(async c =>
             {
                 var input = c.GetArgument<BlockMemberArgs>("input");
-                return await Mutations.RunAsync(async () =>
+                return await ChangeAsync(input.MemberId, async id =>
                 {
-                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
                     var payload = await MemberOperations.BlockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken);
                     c.RequestServices!.GetRequiredService<ILogger<MemberType>>()
                         .LogInformation("Member {MemberId} blocked by {Actor}: {Reason}", id, c.Caller().Actor, input.Reason ?? "(no reason given)");
-                    return MemberMutationResult.Of(payload.Member);
-                }, MemberMutationResult.Refused);
+                    return payload;
+                });
             });
 
         mutation.Field<NonNullGraphType<UnblockMemberPayloadType>>("unblockMember")
@@ -121,28 +115,51 @@ public static class MemberFields
             .ResolveAsync(async c =>
             {
                 var input = c.GetArgument<UnblockMemberArgs>("input");
-                return await Mutations.RunAsync(async () =>
-                {
-                    var id = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
-                    var payload = await MemberOperations.UnblockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken);
-                    return MemberMutationResult.Of(payload.Member);
-                }, MemberMutationResult.Refused);
+                return await ChangeAsync(input.MemberId, id => MemberOperations.UnblockAsync(c.Db(), c.Clock(), c.Caller().Actor, id, c.CancellationToken));
             });
     }
+
+    /// <summary>A change to an existing member named by its global id (a malformed id is INVALID_INPUT on memberId).</summary>
+    private static Task<MemberMutationResult> ChangeAsync(string memberId, Func<Guid, Task<MemberPayload>> change) =>
+        Mutations.RunAsync(
+            async () => MemberMutationResult.Of((await change(ResolveContextExtensions.ParseGlobalId(memberId, MemberType.TypeName, "memberId"))).Member),
+            MemberMutationResult.Refused);
 
     private static async Task<MemberView?> FindAsync(IResolveFieldContext c, MemberLookupArgs by)
     {
         var given = (by.Id is null ? 0 : 1) + (by.Email is null ? 0 : 1) + (by.Code is null ? 0 : 1) + (by.Number is null ? 0 : 1);
         if (given != 1)
             throw new InvalidInputException("by", "Give exactly one of id, email, code or number.");
-        var db = c.Db();
-        var member = by switch
+        if (by.Id is { } globalId)
         {
-            { Id: { } globalId } => await MemberQueries.FindByIdAsync(db, ResolveContextExtensions.QueryGlobalId(globalId, MemberType.TypeName), c.CancellationToken),
-            { Email: { } email } => await MemberQueries.FindByEmailAsync(db, email, c.CancellationToken),
-            { Code: { } code } => await MemberQueries.FindByCodeAsync(db, code, c.CancellationToken),
-            _ => await MemberQueries.FindByNumberAsync(db, by.Number!.Value, c.CancellationToken),
-        };
-        return member is null ? null : MemberView.Of(member);
+            var id = ResolveContextExtensions.QueryGlobalId(globalId, MemberType.TypeName);
+            return await ReadAsync(c, m => m.Id == id);
+        }
+        if (by.Email is { } email)
+        {
+            var normalized = Member.NormalizeEmail(email);
+            return await ReadAsync(c, m => m.NormalizedEmail == normalized);
+        }
+        if (by.Code is { } code)
+        {
+            var normalized = MemberRules.NormalizeCode(code);
+            return await ReadAsync(c, m => m.MemberCode == normalized);
+        }
+        var number = by.Number!.Value;
+        return await ReadAsync(c, m => m.MemberNumber == number);
+    }
+
+    /// <summary>One member and its balance in one query; the balance goes to the batch loader for the `balance` field.</summary>
+    private static async Task<MemberView?> ReadAsync(IResolveFieldContext c, Expression<Func<Member, bool>> match)
+    {
+        var db = c.Db();
+        var row = await db.Members.AsNoTracking().Where(match)
+            .Select(m => new { Member = m, Balance = db.Balances.FirstOrDefault(b => b.MemberId == m.Id) })
+            .FirstOrDefaultAsync(c.CancellationToken);
+        if (row is null)
+            return null;
+        if (row.Balance is { } balance)
+            PointsFields.PrimeBalance(c, balance);
+        return MemberView.Of(row.Member);
     }
 }

@@ -17,14 +17,21 @@ public static class PointsFields
     public const int DefaultHistoryPageSize = 20;
     public const int MaxHistoryPageSize = 100;
 
+    private static BatchLoader<Guid, BalanceView> BalanceLoader(IResolveFieldContext context) =>
+        context.BatchLoader<Guid, BalanceView>("Member.balance", async (ids, ct) =>
+            (await context.Db().Balances.AsNoTracking().Where(b => ids.Contains(b.MemberId)).ToListAsync(ct))
+            .ToDictionary(b => b.MemberId, BalanceView.Of));
+
     /// <summary>The member's balance through the request's batch loader: one query for every member of a list.</summary>
     public static IDataLoaderResult<BalanceView> LoadBalance(IResolveFieldContext context, Guid memberId) =>
-        context.BatchLoader<Guid, BalanceView>("Member.balance", async (ids, ct) =>
-                (await context.Db().Balances.AsNoTracking().Where(b => ids.Contains(b.MemberId)).ToListAsync(ct))
-                .ToDictionary(b => b.MemberId, BalanceView.Of))
-            // A member without a row (data from before the ledger) has earned nothing yet.
+        BalanceLoader(context)
             .LoadAsync(memberId)
+            // A member without a row (data from before the ledger) has earned nothing yet.
             .Then(balance => balance ?? new BalanceView(memberId, 0, 0, 0, 0, 0, default, 0));
+
+    /// <summary>Hands the loader a balance read together with its member, so asking for it costs no query.</summary>
+    public static void PrimeBalance(IResolveFieldContext context, PointsBalance balance) =>
+        BalanceLoader(context).Prime(balance.MemberId, BalanceView.Of(balance));
 
     public static Task<Connection<LedgerEntryView>> HistoryAsync(IResolveFieldContext context, Guid memberId)
     {

@@ -11,7 +11,7 @@ namespace HeadlessLoyalty.GraphQL.DataLoading;
 public abstract class BatchingLoader<TKey, TResult> where TKey : notnull
 {
     private readonly object _gate = new();
-    private readonly Dictionary<TKey, Entry> _entries;
+    private readonly Dictionary<TKey, IDataLoaderResult<TResult>> _entries;
     private readonly int? _maxBatchSize;
     private Batch? _open;
 
@@ -20,7 +20,7 @@ public abstract class BatchingLoader<TKey, TResult> where TKey : notnull
         if (maxBatchSize is < 1)
             throw new ArgumentOutOfRangeException(nameof(maxBatchSize), "A batch holds at least one key.");
         _maxBatchSize = maxBatchSize;
-        _entries = new Dictionary<TKey, Entry>(keyComparer);
+        _entries = new Dictionary<TKey, IDataLoaderResult<TResult>>(keyComparer);
     }
 
     internal IEqualityComparer<TKey> KeyComparer => _entries.Comparer;
@@ -41,6 +41,18 @@ public abstract class BatchingLoader<TKey, TResult> where TKey : notnull
                 _open = null; // full: later keys start the next batch
             return entry;
         }
+    }
+
+    /// <summary>
+    /// Caches a value obtained another way (e.g. read in the same query as its parent), so a later
+    /// <see cref="LoadAsync"/> of the key costs no fetch. A key already loaded, queued or primed keeps its first
+    /// value; returns whether this value was taken.
+    /// </summary>
+    public bool Prime(TKey key, TResult value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+            return _entries.TryAdd(key, new Primed(value));
     }
 
     /// <summary>Fetches one batch of distinct keys and returns a way to read each key's result.</summary>
@@ -88,6 +100,13 @@ public abstract class BatchingLoader<TKey, TResult> where TKey : notnull
         public readonly List<TKey> Keys = [];
         public Task<Func<TKey, TResult>>? Fetch;
         public Task<Func<TKey, TResult>> DispatchAsync(CancellationToken cancellationToken) => owner.DispatchAsync(this, cancellationToken);
+    }
+
+    private sealed class Primed(TResult value) : IDataLoaderResult<TResult>
+    {
+        public Task<TResult> GetResultAsync(CancellationToken cancellationToken = default) => Task.FromResult(value);
+
+        Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => Task.FromResult<object?>(value);
     }
 
     private sealed class Entry(TKey key, Batch batch) : IDataLoaderResult<TResult>

@@ -182,4 +182,34 @@ public sealed class BatchLoaderTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new BatchLoader<int, string>(Fetch, maxBatchSize: 0));
     }
+
+    [Fact]
+    public async Task A_primed_key_is_served_without_a_fetch_and_other_keys_still_batch()
+    {
+        var loader = new BatchLoader<int, string>(Fetch);
+        Assert.True(loader.Prime(1, "primed"));
+
+        var primed = loader.LoadAsync(1);
+        var fetched = loader.LoadAsync(2);
+
+        Assert.Equal("primed", await primed.GetResultAsync());
+        Assert.Empty(_calls);
+        Assert.Equal("v2", await fetched.GetResultAsync());
+        Assert.Equal([2], Assert.Single(_calls));
+    }
+
+    [Fact]
+    public async Task Priming_never_replaces_a_key_already_queued_loaded_or_primed()
+    {
+        var loader = new BatchLoader<int, string>(Fetch);
+        var queued = loader.LoadAsync(7);
+        Assert.False(loader.Prime(7, "late"));
+        Assert.True(loader.Prime(8, "first"));
+        Assert.False(loader.Prime(8, "second"));
+
+        Assert.Equal("v7", await queued.GetResultAsync());
+        Assert.Equal("v7", await loader.LoadAsync(7).GetResultAsync());
+        Assert.Equal("first", await loader.LoadAsync(8).GetResultAsync());
+        Assert.Equal([7], Assert.Single(_calls));
+    }
 }

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Tests.Infrastructure;
+using HeadlessLoyalty.GraphQL.Relay;
+
+namespace HeadlessLoyalty.Api.Tests.Members;
+
+/// <summary>A single member's balance is the hottest read (checkout, POS): the member and its balance cost one query.</summary>
+public abstract class MemberReadCostTests(DatabaseFixture fixture)
+{
+    private readonly LoyaltyApiFactory _app = fixture.Factory;
+
+    [DbFact]
+    public async Task A_member_looked_up_with_its_balance_costs_one_query_by_any_lookup()
+    {
+        var slug = $"cost-{Guid.NewGuid():N}"[..16];
+        await _app.CreateProgramAsync(slug);
+        var member = await _app.WithTenantAsync(slug, async db =>
+        {
+            var enrolled = await MemberOperations.EnrollAsync(db, _app.Clock, "test", new EnrollMemberInput("cost@example.com"));
+            await PointsOperations.AdjustAsync(db, _app.Clock, "test", new AdjustPointsInput(enrolled.Member.Id, 321, "seed"), "seed");
+            return enrolled.Member;
+        });
+        var client = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
+        await client.PostAsJsonAsync("/graphql", new { query = "{ program { slug } }" }); // warm the program cache
+
+        foreach (var by in new object[]
+                 {
+                     new { id = GlobalId.Encode("Member", member.Id.ToString()) }, new { email = "COST@example.com" },
+                     new { code = member.MemberCode }, new { number = member.MemberNumber },
+                 })
+        {
+            _app.SqlCommands.Reset();
+            var response = await client.PostAsJsonAsync("/graphql", new
+            {
+                query = "query($by: MemberLookupInput!) { member(by: $by) { email balance { approved total } } }",
+                variables = new { by },
+            });
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+            Assert.Equal(321, json.GetProperty("data").GetProperty("member").GetProperty("balance").GetProperty("approved").GetInt64());
+            Assert.True(_app.SqlCommands.Count == 1, $"{_app.SqlCommands.Count} queries for {JsonSerializer.Serialize(by)}:\n{string.Join("\n---\n", _app.SqlCommands.Commands)}");
+        }
+    }
+}
+
+public sealed class MemberReadCostTestsOnSqlite(SqliteFixture fixture) : MemberReadCostTests(fixture), IClassFixture<SqliteFixture>;
+public sealed class MemberReadCostTestsOnPostgres(PostgresFixture fixture) : MemberReadCostTests(fixture), IClassFixture<PostgresFixture>;
