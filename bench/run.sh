@@ -13,6 +13,8 @@ ROUNDS=${BENCH_ROUNDS:-3}
 TARGETS=${BENCH_TARGETS:-raw raw-resolver graphql}
 # Request logging writes one line per request; Warning measures the API rather than the console (BENCH_LOG_LEVEL=Information keeps it).
 LOG_LEVEL=${BENCH_LOG_LEVEL:-Warning}
+# Members added to the demo program before the run (bench seed verb): per-request costs that grow with the program show.
+MEMBERS=${BENCH_MEMBERS:-10000}
 TARGET_RATIO=0.8
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -85,6 +87,10 @@ done
 curl -sf "$URL/readyz" >/dev/null || { cat "$WORK/host.log" >&2; echo "bench: /readyz never answered 200" >&2; exit 1; }
 log "ready at $URL"
 
+if [ "$MEMBERS" -gt 0 ]; then
+    log "adding $MEMBERS members to the demo program"
+    cli bench seed --program demo --members "$MEMBERS" >/dev/null || { cat "$WORK/cli.log" >&2; exit 1; }
+fi
 TOKEN=$(cli token --program demo --role admin --subject bench --lifetime 2h) || { cat "$WORK/cli.log" >&2; exit 1; }
 read -r MEMBER_ID MEMBER_GID < <(cli bench member --program demo --email grace@example.com) || { cat "$WORK/cli.log" >&2; exit 1; }
 log "member $MEMBER_ID ($MEMBER_GID)"
@@ -189,7 +195,7 @@ mkdir -p "$(dirname "$RESULTS")"
     echo "| commit | $COMMIT |"
     echo "| machine | $(nproc) CPUs ($CPU_MODEL), $MEMORY, $(uname -sr) |"
     echo "| runtime | .NET SDK $(dotnet --version), Release, Production environment, log level $LOG_LEVEL |"
-    echo "| database | $PROVIDER, demo program, one member's balance row |"
+    echo "| database | $PROVIDER, demo program with $MEMBERS extra members, one member's balance row |"
     echo "| load | wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}') \`--latency -t$THREADS -c$CONNECTIONS -d$DURATION\` on the same machine, warm-up $WARMUP per endpoint, $ROUNDS rounds in alternating order |"
     echo "| load average (1/5/15 min) | before start $LOAD_BEFORE; after $LOAD_AFTER |"
     echo

@@ -30,16 +30,19 @@ internal static class RawBalanceEndpoint
             : TypedResults.NotFound();
 
     /// <summary>
-    /// Diagnostic: the database work the GraphQL resolvers do for the same query, without GraphQL (Query.member's
-    /// <see cref="MemberQueries.FindByIdAsync"/>, then Member.balance's batch query over a list of ids). The gap between
-    /// this and <see cref="ReadRowAsync"/> is the resolvers' data access; the gap to GraphQL is the engine's overhead.
+    /// Diagnostic: the database work the GraphQL resolvers do for the same query, without GraphQL. Keep it in step with
+    /// MemberFields.ReadAsync: <c>Query.member</c> reads the member and its balance row in one query (AsNoTracking,
+    /// balance as a correlated subquery) and primes <c>Member.balance</c>'s batch loader with it. The gap between this
+    /// and <see cref="ReadRowAsync"/> is the resolvers' data access; the gap to GraphQL is the engine's overhead.
     /// </summary>
     private static async Task<Results<Ok<RawBalance>, NotFound>> ReadLikeResolverAsync(Guid id, LoyaltyDbContext db, CancellationToken ct)
     {
-        if (await MemberQueries.FindByIdAsync(db, id, ct) is null)
+        var row = await db.Members.AsNoTracking().Where(m => m.Id == id)
+            .Select(m => new { Member = m, Balance = db.Balances.FirstOrDefault(b => b.MemberId == m.Id) })
+            .FirstOrDefaultAsync(ct);
+        if (row is null)
             return TypedResults.NotFound();
-        IReadOnlyCollection<Guid> ids = [id];
-        var balance = (await db.Balances.AsNoTracking().Where(b => ids.Contains(b.MemberId)).ToListAsync(ct)).SingleOrDefault();
+        var balance = row.Balance;
         return TypedResults.Ok(new RawBalance(balance?.Approved ?? 0, balance?.Pending ?? 0, balance?.Total ?? 0));
     }
 }
