@@ -11,7 +11,7 @@ internal static class BenchStatsEndpoint
     public static IEndpointConventionBuilder MapBenchStats(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/bench/stats", (ValidatedDocumentCache documents) => TypedResults.Ok(new
         {
-            allocatedBytes = GC.GetTotalAllocatedBytes(precise: false),
+            allocatedBytes = GC.GetTotalAllocatedBytes(precise: true),
             gen0 = GC.CollectionCount(0),
             gen1 = GC.CollectionCount(1),
             gen2 = GC.CollectionCount(2),
