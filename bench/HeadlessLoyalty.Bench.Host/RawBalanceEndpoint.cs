@@ -30,16 +30,14 @@ internal static class RawBalanceEndpoint
             : TypedResults.NotFound();
 
     /// <summary>
-    /// Diagnostic: the database work the GraphQL resolvers do for the same query, without GraphQL. Keep it in step with
-    /// MemberFields.ReadAsync: <c>Query.member</c> reads the member and its balance row in one query (AsNoTracking,
-    /// balance as a correlated subquery) and primes <c>Member.balance</c>'s batch loader with it. The gap between this
-    /// and <see cref="ReadRowAsync"/> is the resolvers' data access; the gap to GraphQL is the engine's overhead.
+    /// Diagnostic: the database work the GraphQL resolvers do for the same query, without GraphQL: <c>Query.member</c>
+    /// reads the member and its balance row in one compiled query (<see cref="MemberQueries.FindWithBalanceByIdAsync"/>)
+    /// and primes <c>Member.balance</c>'s batch loader with it. The gap between this and <see cref="ReadRowAsync"/> is
+    /// the resolvers' data access; the gap to GraphQL is the engine's overhead.
     /// </summary>
     private static async Task<Results<Ok<RawBalance>, NotFound>> ReadLikeResolverAsync(Guid id, LoyaltyDbContext db, CancellationToken ct)
     {
-        var row = await db.Members.AsNoTracking().Where(m => m.Id == id)
-            .Select(m => new { Member = m, Balance = db.Balances.FirstOrDefault(b => b.MemberId == m.Id) })
-            .FirstOrDefaultAsync(ct);
+        var row = await MemberQueries.FindWithBalanceByIdAsync(db, id, ct);
         if (row is null)
             return TypedResults.NotFound();
         var balance = row.Balance;

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Auth;
@@ -22,7 +21,7 @@ public static class MemberFields
         query.Field<MemberType>("me")
             .Description("The member a storefront token names (storefront only); null if that member no longer exists.")
             .AuthorizeWithRoles(Roles.Storefront)
-            .ResolveAsync(async c => c.Caller().MemberId is { } id ? await ReadAsync(c, m => m.Id == id) : null);
+            .ResolveAsync(async c => c.Caller().MemberId is { } id ? Read(c, await MemberQueries.FindWithBalanceByIdAsync(c.Db(), id, c.CancellationToken)) : null);
 
         query.Field<MemberType>("member")
             .Description("One member of the program by exactly one of id, email, code or number (else INVALID_INPUT); null when none matches.")
@@ -130,40 +129,24 @@ public static class MemberFields
         var given = (by.Id is null ? 0 : 1) + (by.Email is null ? 0 : 1) + (by.Code is null ? 0 : 1) + (by.Number is null ? 0 : 1);
         if (given != 1)
             throw new InvalidInputException("by", "Give exactly one of id, email, code or number.");
-        if (by.Id is { } globalId)
+        var db = c.Db();
+        var found = by switch
         {
-            var id = ResolveContextExtensions.QueryGlobalId(globalId, MemberType.TypeName);
-            return await ReadAsync(c, m => m.Id == id);
-        }
-        if (by.Email is { } email)
-        {
-            var normalized = Member.NormalizeEmail(email);
-            return await ReadAsync(c, m => m.NormalizedEmail == normalized);
-        }
-        if (by.Code is { } code)
-        {
-            var normalized = MemberRules.NormalizeCode(code);
-            return await ReadAsync(c, m => m.MemberCode == normalized);
-        }
-        var number = by.Number!.Value;
-        return await ReadAsync(c, m => m.MemberNumber == number);
+            { Id: { } id } => await MemberQueries.FindWithBalanceByIdAsync(db, ResolveContextExtensions.QueryGlobalId(id, MemberType.TypeName), c.CancellationToken),
+            { Email: { } email } => await MemberQueries.FindWithBalanceByEmailAsync(db, email, c.CancellationToken),
+            { Code: { } code } => await MemberQueries.FindWithBalanceByCodeAsync(db, code, c.CancellationToken),
+            _ => await MemberQueries.FindWithBalanceByNumberAsync(db, by.Number!.Value, c.CancellationToken),
+        };
+        return Read(c, found);
     }
 
-    /// <summary>One member and its balance in one query; the balance goes to the batch loader for the `balance` field.</summary>
-    private static async Task<MemberView?> ReadAsync(IResolveFieldContext c, Expression<Func<Member, bool>> match)
+    /// <summary>The member read with its balance; the balance goes to the batch loader for the `balance` field.</summary>
+    private static MemberView? Read(IResolveFieldContext c, MemberWithBalance? found)
     {
-        var db = c.Db();
-        // A plain LEFT JOIN on the balance's key (FirstOrDefault in a projection would rank the whole balance table).
-        var row = await (
-                from m in db.Members.AsNoTracking().Where(match)
-                join b in db.Balances.AsNoTracking() on m.Id equals b.MemberId into balances
-                from b in balances.DefaultIfEmpty()
-                select new { Member = m, Balance = b })
-            .FirstOrDefaultAsync(c.CancellationToken);
-        if (row is null)
+        if (found is null)
             return null;
-        if (row.Balance is { } balance)
+        if (found.Balance is { } balance)
             PointsFields.PrimeBalance(c, balance);
-        return MemberView.Of(row.Member);
+        return MemberView.Of(found.Member);
     }
 }

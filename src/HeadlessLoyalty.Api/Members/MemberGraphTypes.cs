@@ -46,7 +46,7 @@ public sealed class MemberType : ObjectGraphType<MemberView>
                     .ToLookup(x => x.MemberId))
                 .LoadAsync(c.Source.Id));
         Field<NonNullGraphType<BalanceType>>("balance").Description("Points balance. Loaded in one batch for every member of a list.")
-            .Resolve(c => PointsFields.LoadBalance(c, c.Source.Id));
+            .Resolve(c => PointsFields.ResolveBalance(c, c.Source.Id));
         Field<NonNullGraphType<MemberTierType>>("tier").Description("Current tier, the next one and the progress toward it. Batched like the balance.")
             .Resolve(c => TierFields.LoadStanding(c, c.Source.Id));
         Field<NonNullGraphType<ConnectionGraphType<LedgerEntryType, LedgerEntryView>>>("history")

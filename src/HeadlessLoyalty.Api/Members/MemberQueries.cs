@@ -1,6 +1,9 @@
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Tiers;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.Members;
@@ -10,9 +13,70 @@ public enum MemberOrder { NumberAscending, NumberDescending, EnrolledNewestFirst
 /// <summary>Filters for member lists; every field optional. <see cref="TierId"/> matches on lifetime points.</summary>
 public sealed record MemberFilter(MemberStatus? Status = null, string? EmailContains = null, Guid? TierId = null, MemberOrder Order = MemberOrder.NumberAscending);
 
+/// <summary>A member with its balance row (null for data from before the ledger).</summary>
+public sealed record MemberWithBalance(Member Member, PointsBalance? Balance);
+
 /// <summary>Reads, all within the DbContext's program (the tenant filter applies).</summary>
 public static class MemberQueries
 {
+    // The hottest reads (checkout, POS, storefront: one member and its balance) are compiled once: a LINQ query pays
+    // for hashing and funcletizing its expression tree on every run, about as much as the SQL itself here.
+    private static readonly CompiledPerModel<Guid> WithBalanceById = new(WithBalance<Guid>((m, id) => m.Id == id));
+    private static readonly CompiledPerModel<string> WithBalanceByEmail = new(WithBalance<string>((m, normalized) => m.NormalizedEmail == normalized));
+    private static readonly CompiledPerModel<string> WithBalanceByCode = new(WithBalance<string>((m, code) => m.MemberCode == code));
+    private static readonly CompiledPerModel<long> WithBalanceByNumber = new(WithBalance<long>((m, number) => m.MemberNumber == number));
+
+    public static Task<MemberWithBalance?> FindWithBalanceByIdAsync(LoyaltyDbContext db, Guid id, CancellationToken ct = default) =>
+        WithBalanceById.RunAsync(db, id, ct);
+
+    public static Task<MemberWithBalance?> FindWithBalanceByEmailAsync(LoyaltyDbContext db, string email, CancellationToken ct = default) =>
+        WithBalanceByEmail.RunAsync(db, Member.NormalizeEmail(email), ct);
+
+    public static Task<MemberWithBalance?> FindWithBalanceByCodeAsync(LoyaltyDbContext db, string code, CancellationToken ct = default) =>
+        WithBalanceByCode.RunAsync(db, MemberRules.NormalizeCode(code), ct);
+
+    public static Task<MemberWithBalance?> FindWithBalanceByNumberAsync(LoyaltyDbContext db, long number, CancellationToken ct = default) =>
+        WithBalanceByNumber.RunAsync(db, number, ct);
+
+    /// <summary>A compiled query serves one model only: one compilation per model (provider), e.g. SQLite and PostgreSQL in one test run.</summary>
+    private sealed class CompiledPerModel<TKey>(Expression<Func<LoyaltyDbContext, TKey, CancellationToken, MemberWithBalance?>> query)
+    {
+        private readonly ConditionalWeakTable<IModel, Func<LoyaltyDbContext, TKey, CancellationToken, Task<MemberWithBalance?>>> _compiled = new();
+
+        public Task<MemberWithBalance?> RunAsync(LoyaltyDbContext db, TKey key, CancellationToken ct) =>
+            _compiled.GetValue(db.Model, _ => EF.CompileAsyncQuery(query))(db, key, ct);
+    }
+
+    /// <summary>
+    /// <c>(db, key, ct) =&gt; the member matching key, LEFT JOINed to its balance on the key</c>. (A FirstOrDefault
+    /// sub-select in the projection would rank every balance of the program instead.)
+    /// </summary>
+    private static Expression<Func<LoyaltyDbContext, TKey, CancellationToken, MemberWithBalance?>> WithBalance<TKey>(Expression<Func<Member, TKey, bool>> match)
+    {
+        Expression<Func<IQueryable<Member>, LoyaltyDbContext, MemberWithBalance?>> joinBalance = (members, db) =>
+            (from m in members
+             join b in db.Balances.AsNoTracking() on m.Id equals b.MemberId into balances
+             from b in balances.DefaultIfEmpty()
+             select new MemberWithBalance(m, b)).FirstOrDefault();
+        var db = Expression.Parameter(typeof(LoyaltyDbContext), "db");
+        var key = Expression.Parameter(typeof(TKey), "key");
+        var ct = Expression.Parameter(typeof(CancellationToken), "ct");
+        Expression<Func<LoyaltyDbContext, IQueryable<Member>>> members = context => context.Members.AsNoTracking();
+        var where = Expression.Call(typeof(Queryable), nameof(Queryable.Where), [typeof(Member)],
+            Replace(members.Body, members.Parameters[0], db),
+            Expression.Quote(Expression.Lambda<Func<Member, bool>>(Replace(match.Body, match.Parameters[1], key), match.Parameters[0])));
+        var body = Replace(Replace(joinBalance.Body, joinBalance.Parameters[0], where), joinBalance.Parameters[1], db);
+        return Expression.Lambda<Func<LoyaltyDbContext, TKey, CancellationToken, MemberWithBalance?>>(body, db, key, ct);
+    }
+
+    private static Expression Replace(Expression body, ParameterExpression parameter, Expression with) =>
+        new ParameterReplacer(parameter, with).Visit(body);
+
+    private sealed class ParameterReplacer(ParameterExpression parameter, Expression with) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? with : node;
+    }
+
     public static Task<Member?> FindByIdAsync(LoyaltyDbContext db, Guid id, CancellationToken ct = default) =>
         db.Members.FirstOrDefaultAsync(m => m.Id == id, ct);
 

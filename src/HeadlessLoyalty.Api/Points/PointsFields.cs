@@ -24,10 +24,14 @@ public static class PointsFields
 
     /// <summary>The member's balance through the request's batch loader: one query for every member of a list.</summary>
     public static IDataLoaderResult<BalanceView> LoadBalance(IResolveFieldContext context, Guid memberId) =>
-        BalanceLoader(context)
-            .LoadAsync(memberId)
-            // A member without a row (data from before the ledger) has earned nothing yet.
-            .Then(balance => balance ?? new BalanceView(memberId, 0, 0, 0, 0, 0, default, 0));
+        BalanceLoader(context).LoadAsync(memberId).Then(balance => balance ?? Zero(memberId));
+
+    /// <summary>For the `balance` field: the balance itself when it was read with its member, else a batched load.</summary>
+    public static object ResolveBalance(IResolveFieldContext context, Guid memberId) =>
+        BalanceLoader(context).TryGetLoaded(memberId, out var balance) ? balance ?? Zero(memberId) : LoadBalance(context, memberId);
+
+    // A member without a row (data from before the ledger) has earned nothing yet.
+    private static BalanceView Zero(Guid memberId) => new(memberId, 0, 0, 0, 0, 0, default, 0);
 
     /// <summary>Hands the loader a balance read together with its member, so asking for it costs no query.</summary>
     public static void PrimeBalance(IResolveFieldContext context, PointsBalance balance) =>

@@ -55,6 +55,30 @@ public abstract class BatchingLoader<TKey, TResult> where TKey : notnull
             return _entries.TryAdd(key, new Primed(value));
     }
 
+    /// <summary>
+    /// The key's value when it is already known (primed, or its batch fetched successfully), without queueing anything:
+    /// a resolver can then return the value itself and spare the executor a data-loader round.
+    /// </summary>
+    public bool TryGetLoaded(TKey key, out TResult value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            switch (_entries.GetValueOrDefault(key))
+            {
+                case Primed primed:
+                    value = primed.Value;
+                    return true;
+                case Entry { Fetched: { IsCompletedSuccessfully: true } fetched }:
+                    value = fetched.Result(key);
+                    return true;
+                default:
+                    value = default!;
+                    return false;
+            }
+        }
+    }
+
     /// <summary>Fetches one batch of distinct keys and returns a way to read each key's result.</summary>
     protected abstract Task<Func<TKey, TResult>> FetchAsync(IReadOnlyList<TKey> keys, CancellationToken cancellationToken);
 
@@ -104,6 +128,8 @@ public abstract class BatchingLoader<TKey, TResult> where TKey : notnull
 
     private sealed class Primed(TResult value) : IDataLoaderResult<TResult>
     {
+        public TResult Value => value;
+
         public Task<TResult> GetResultAsync(CancellationToken cancellationToken = default) => Task.FromResult(value);
 
         Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => Task.FromResult<object?>(value);
@@ -111,6 +137,8 @@ public abstract class BatchingLoader<TKey, TResult> where TKey : notnull
 
     private sealed class Entry(TKey key, Batch batch) : IDataLoaderResult<TResult>
     {
+        public Task<Func<TKey, TResult>>? Fetched => batch.Fetch;
+
         public async Task<TResult> GetResultAsync(CancellationToken cancellationToken = default)
         {
             var read = await batch.DispatchAsync(cancellationToken).ConfigureAwait(false);

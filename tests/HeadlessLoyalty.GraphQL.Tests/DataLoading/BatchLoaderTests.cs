@@ -212,4 +212,23 @@ public sealed class BatchLoaderTests
         Assert.Equal("first", await loader.LoadAsync(8).GetResultAsync());
         Assert.Equal([7], Assert.Single(_calls));
     }
+
+    [Fact]
+    public async Task TryGetLoaded_knows_primed_and_fetched_keys_but_never_queues_or_fetches()
+    {
+        var loader = new BatchLoader<int, string>(Fetch);
+        loader.Prime(1, "primed");
+        var queued = loader.LoadAsync(2);
+
+        Assert.True(loader.TryGetLoaded(1, out var primed));
+        Assert.Equal("primed", primed);
+        Assert.False(loader.TryGetLoaded(2, out _)); // queued, not fetched yet
+        Assert.False(loader.TryGetLoaded(3, out _)); // unknown: and asking did not queue it
+        Assert.Empty(_calls);
+
+        await queued.GetResultAsync();
+        Assert.True(loader.TryGetLoaded(2, out var fetched));
+        Assert.Equal("v2", fetched);
+        Assert.Equal([2], Assert.Single(_calls));
+    }
 }
