@@ -3,7 +3,6 @@ using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Tenancy;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HeadlessLoyalty.Api.Cli;
@@ -44,13 +43,13 @@ internal static class TokenVerb
         return 0;
     }
 
+    /// <summary>By id, email or member code, with the same normalization as every other member look-up.</summary>
     private static async Task<Guid?> FindMemberAsync(LoyaltyDbContext db, string member)
     {
-        if (Guid.TryParse(member, out var id))
-            return await db.Members.Where(m => m.Id == id).Select(m => (Guid?)m.Id).SingleOrDefaultAsync();
-        var email = Member.NormalizeEmail(member);
-        return await db.Members.Where(m => m.NormalizedEmail == email || m.MemberCode == member)
-            .Select(m => (Guid?)m.Id).FirstOrDefaultAsync();
+        var found = Guid.TryParse(member, out var id)
+            ? await MemberQueries.FindByIdAsync(db, id)
+            : await MemberQueries.FindByEmailAsync(db, member) ?? await MemberQueries.FindByCodeAsync(db, member);
+        return found?.Id;
     }
 
     internal static TimeSpan? ParseLifetime(string value)

@@ -86,6 +86,10 @@ public sealed class CliTests(SqliteFixture fixture) : IClassFixture<SqliteFixtur
 
         Assert.Equal(0, withMember.Exit);
         Assert.Equal(memberId, caller!.MemberId);
+        // The member code is matched like everywhere else: case-insensitive, dashes and spaces ignored.
+        var byCode = await Run("token", "--program", "cli-store", "--role", "storefront", "--member", "sh-op1");
+        var byCodeCaller = await _app.CreateClient(byCode.Out.Trim()).GetFromJsonAsync<CallerView>(CallerProbe.Path);
+        Assert.Equal(memberId, byCodeCaller!.MemberId);
         Assert.Equal(1, withoutMember.Exit);
         Assert.StartsWith("error MEMBER_REQUIRED:", withoutMember.Error);
     }
