@@ -4,6 +4,7 @@ using GraphQL.DI;
 using GraphQL.Execution;
 using GraphQL.PersistedDocuments;
 using GraphQL.Types;
+using GraphQL.Validation;
 using GraphQLParser.AST;
 using HeadlessLoyalty.GraphQL.Caching;
 using HeadlessLoyalty.GraphQL.Errors;
@@ -32,6 +33,7 @@ public static class GraphQLHttpRegistration
 
         builder.Services.Register<ValidatedDocumentCache>(Lifetime.Singleton);
         builder.Services.Register<IConfigureExecution>(sp => sp.GetRequiredService<ValidatedDocumentCache>(), Lifetime.Singleton);
+        builder.Services.Register<IDocumentValidator, CachedDocumentValidator>(Lifetime.Singleton);
 
         builder.Services.Register<PersistedDocumentStore>(Lifetime.Singleton);
         builder.Services.Register<IPersistedDocumentLoader>(sp => sp.GetRequiredService<PersistedDocumentStore>(), Lifetime.Singleton);

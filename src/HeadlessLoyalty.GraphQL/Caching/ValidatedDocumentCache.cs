@@ -1,5 +1,7 @@
 using GraphQL;
+using System.Runtime.CompilerServices;
 using GraphQL.DI;
+using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 
@@ -14,6 +16,8 @@ namespace HeadlessLoyalty.GraphQL.Caching;
 public sealed class ValidatedDocumentCache(GraphQLHttpOptions options) : IConfigureExecution
 {
     private readonly LruCache<(object? Schema, string Text), GraphQLDocument> _documents = new(options.DocumentCacheSize);
+    // Every document this cache has handed out passed full validation against this schema (see CachedDocumentValidator).
+    private readonly ConditionalWeakTable<GraphQLDocument, ISchema> _validated = new();
     private long _hits;
     private long _misses;
 
@@ -23,6 +27,10 @@ public sealed class ValidatedDocumentCache(GraphQLHttpOptions options) : IConfig
     public long Hits => Interlocked.Read(ref _hits);
     public long Misses => Interlocked.Read(ref _misses);
     public int Count => _documents.Count;
+
+    /// <summary>Whether <paramref name="document"/> (this instance) passed every validation rule against <paramref name="schema"/>.</summary>
+    public bool IsValidated(GraphQLDocument? document, ISchema? schema) =>
+        document is not null && _validated.TryGetValue(document, out var validatedFor) && ReferenceEquals(validatedFor, schema);
 
     public async Task<ExecutionResult> ExecuteAsync(ExecutionOptions executionOptions, ExecutionDelegate next)
     {
@@ -42,7 +50,11 @@ public sealed class ValidatedDocumentCache(GraphQLHttpOptions options) : IConfig
         var result = await next(executionOptions).ConfigureAwait(false);
         // Executed means it parsed and passed every rule; a document that failed (even for this user only) is not kept.
         if (result.Executed && result.Document is not null)
+        {
+            if (executionOptions.Schema is { } schema)
+                _validated.AddOrUpdate(result.Document, schema);
             _documents.Set(key.Value, result.Document);
+        }
         return result;
     }
 

@@ -45,6 +45,45 @@ public abstract class MemberReadCostTests(DatabaseFixture fixture)
             Assert.True(_app.SqlCommands.Count == 1, $"{_app.SqlCommands.Count} queries for {JsonSerializer.Serialize(by)}:\n{string.Join("\n---\n", _app.SqlCommands.Commands)}");
         }
     }
+
+    [DbFact]
+    public async Task The_compiled_member_reads_stay_in_the_callers_program_whichever_program_ran_them_first()
+    {
+        // The reads are compiled once per model; the program must stay a parameter of the SQL, not the first caller's.
+        var slugA = $"rda-{Guid.NewGuid():N}"[..16];
+        var slugB = $"rdb-{Guid.NewGuid():N}"[..16];
+        await _app.CreateProgramAsync(slugA);
+        await _app.CreateProgramAsync(slugB);
+        Task<MemberView> EnrollAsync(string slug, long points) => _app.WithTenantAsync(slug, async db =>
+        {
+            var enrolled = await MemberOperations.EnrollAsync(db, _app.Clock, "test", new EnrollMemberInput("same@example.com"));
+            await PointsOperations.AdjustAsync(db, _app.Clock, "test", new AdjustPointsInput(enrolled.Member.Id, points, "seed"), "seed");
+            return enrolled.Member;
+        });
+        var a = await EnrollAsync(slugA, 10);
+        var b = await EnrollAsync(slugB, 20);
+
+        foreach (var (slug, own, other, points) in new[] { (slugA, a, b, 10L), (slugB, b, a, 20L), (slugA, a, b, 10L) })
+        {
+            await _app.WithTenantAsync(slug, async db =>
+            {
+                foreach (var found in new[]
+                         {
+                             await MemberQueries.FindWithBalanceByIdAsync(db, own.Id),
+                             await MemberQueries.FindWithBalanceByEmailAsync(db, "same@example.com"),
+                             await MemberQueries.FindWithBalanceByCodeAsync(db, own.MemberCode),
+                             await MemberQueries.FindWithBalanceByNumberAsync(db, own.MemberNumber),
+                         })
+                {
+                    Assert.Equal(own.Id, found?.Member.Id);
+                    Assert.Equal(points, found?.Balance?.Approved);
+                }
+                Assert.Null(await MemberQueries.FindWithBalanceByIdAsync(db, other.Id));
+                Assert.Null(await MemberQueries.FindWithBalanceByCodeAsync(db, other.MemberCode));
+                return 0;
+            });
+        }
+    }
 }
 
 public sealed class MemberReadCostTestsOnSqlite(SqliteFixture fixture) : MemberReadCostTests(fixture), IClassFixture<SqliteFixture>;
