@@ -11,17 +11,20 @@ namespace HeadlessLoyalty.GraphQL.Authorization;
 /// <summary>One authorization check of one operation; holds per-validation caches, never shared.</summary>
 internal sealed class OperationAuthorizationWalk(ValidationContext context)
 {
-    private readonly Dictionary<string, GraphQLFragmentDefinition> _fragments = CollectFragments(context.Document);
-    private readonly Dictionary<string, SelectionFlags> _fragmentResults = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _fragmentsInProgress = new(StringComparer.Ordinal);
+    // Runs on every request, cached documents included: collections are created when first needed, and a check's
+    // description is only formatted for a schema element that carries a requirement.
+    private Dictionary<string, GraphQLFragmentDefinition>? _fragments;
+    private Dictionary<string, SelectionFlags>? _fragmentResults;
+    private HashSet<string>? _fragmentsInProgress;
     // Each schema element is checked once per operation: the first location wins the error, later ones add noise.
-    private readonly HashSet<IMetadataReader> _checked = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, bool> _policyResults = new(StringComparer.Ordinal);
+    private HashSet<IMetadataReader>? _checked;
+    private Dictionary<string, bool>? _policyResults;
 
     public async Task RunAsync()
     {
         var operation = context.Operation;
-        await RequireAsync(context.Schema, "The schema", operation).ConfigureAwait(false);
+        if (NeedsCheck(context.Schema))
+            await RequireAsync(context.Schema, "The schema", operation).ConfigureAwait(false);
 
         IObjectGraphType? root = operation.Operation switch
         {
@@ -67,12 +70,12 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
 
     private async ValueTask<SelectionFlags> WalkFieldAsync(GraphQLField field, IGraphType? parentType)
     {
-        var name = field.Name.StringValue;
+        var name = field.Name.Value;
         // __typename neither requires nor waives authorization; alone it leaves the parent type checked.
         if (name == "__typename")
             return default;
         // Introspection entry points are anonymous; a schema-level requirement protects introspection.
-        if (name is "__schema" or "__type")
+        if (name == "__schema" || name == "__type")
             return new SelectionFlags(AnyAuthenticated: false, AnyAnonymous: true);
 
         var fieldDef = (parentType as IComplexGraphType)?.GetField(name);
@@ -80,17 +83,18 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
             return default; // unknown field: reported by FieldsOnCorrectType
 
         var anonymous = fieldDef.IsAnonymousAllowed();
-        if (!anonymous)
-            await RequireAsync(fieldDef, $"Field '{parentType!.Name}.{name}'", field).ConfigureAwait(false);
+        if (!anonymous && NeedsCheck(fieldDef))
+            await RequireAsync(fieldDef, $"Field '{parentType!.Name}.{fieldDef.Name}'", field).ConfigureAwait(false);
 
         if (field.Arguments is not null)
         {
             foreach (var argument in field.Arguments)
             {
-                var argumentDef = fieldDef.Arguments?.Find(argument.Name.StringValue);
+                var argumentDef = fieldDef.Arguments?.Find(argument.Name.Value);
                 if (argumentDef is null)
                     continue;
-                await RequireAsync(argumentDef, $"Argument '{parentType!.Name}.{name}({argumentDef.Name})'", argument).ConfigureAwait(false);
+                if (NeedsCheck(argumentDef))
+                    await RequireAsync(argumentDef, $"Argument '{parentType!.Name}.{fieldDef.Name}({argumentDef.Name})'", argument).ConfigureAwait(false);
                 await CheckInputValueAsync(argument.Value, argumentDef.ResolvedType, argument).ConfigureAwait(false);
             }
         }
@@ -106,10 +110,12 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
 
     private async ValueTask<SelectionFlags> WalkFragmentAsync(string fragmentName)
     {
+        _fragmentResults ??= new(StringComparer.Ordinal);
         if (_fragmentResults.TryGetValue(fragmentName, out var known))
             return known;
         // Unknown or cyclic fragments are reported by other rules; contribute nothing here.
-        if (!_fragments.TryGetValue(fragmentName, out var definition) || !_fragmentsInProgress.Add(fragmentName))
+        _fragments ??= CollectFragments(context.Document);
+        if (!_fragments.TryGetValue(fragmentName, out var definition) || !(_fragmentsInProgress ??= new(StringComparer.Ordinal)).Add(fragmentName))
             return default;
 
         var conditionType = FindType(definition.TypeCondition.Type.Name.StringValue);
@@ -126,7 +132,8 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
         var named = type?.GetNamedType();
         if (named is null || value is GraphQLNullValue)
             return;
-        await RequireAsync(named, $"Input type '{named.Name}'", node).ConfigureAwait(false);
+        if (NeedsCheck(named))
+            await RequireAsync(named, $"Input type '{named.Name}'", node).ConfigureAwait(false);
 
         switch (value)
         {
@@ -140,10 +147,11 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
             case GraphQLObjectValue obj when obj.Fields is not null && named is IInputObjectGraphType inputType:
                 foreach (var objectField in obj.Fields)
                 {
-                    var fieldDef = inputType.GetField(objectField.Name.StringValue);
+                    var fieldDef = inputType.GetField(objectField.Name.Value);
                     if (fieldDef is null)
                         continue;
-                    await RequireAsync(fieldDef, $"Input field '{inputType.Name}.{fieldDef.Name}'", objectField).ConfigureAwait(false);
+                    if (NeedsCheck(fieldDef))
+                        await RequireAsync(fieldDef, $"Input field '{inputType.Name}.{fieldDef.Name}'", objectField).ConfigureAwait(false);
                     await CheckInputValueAsync(objectField.Value, fieldDef.ResolvedType, objectField).ConfigureAwait(false);
                 }
                 break;
@@ -174,10 +182,12 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
                     var fieldDef = inputType.GetField(fieldName);
                     if (fieldDef is null)
                         continue;
-                    await RequireAsync(fieldDef, $"Input field '{inputType.Name}.{fieldDef.Name}'", node).ConfigureAwait(false);
+                    if (NeedsCheck(fieldDef))
+                        await RequireAsync(fieldDef, $"Input field '{inputType.Name}.{fieldDef.Name}'", node).ConfigureAwait(false);
                     if (value is not null && fieldDef.ResolvedType?.GetNamedType() is { } fieldType)
                     {
-                        await RequireAsync(fieldType, $"Input type '{fieldType.Name}'", node).ConfigureAwait(false);
+                        if (NeedsCheck(fieldType))
+                            await RequireAsync(fieldType, $"Input type '{fieldType.Name}'", node).ConfigureAwait(false);
                         await CheckRawValueAsync(value, fieldType, node).ConfigureAwait(false);
                     }
                 }
@@ -191,19 +201,21 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
 
     private ValueTask RequireTypeAsync(IGraphType? type, SelectionFlags flags, ASTNode node)
     {
-        if (type is null || (flags.AnyAnonymous && !flags.AnyAuthenticated))
+        if (type is null || (flags.AnyAnonymous && !flags.AnyAuthenticated) || !NeedsCheck(type))
             return default;
         return RequireAsync(type, $"Type '{type.Name}'", node);
     }
 
+    /// <summary>Whether <paramref name="target"/> carries a requirement not yet checked in this operation (and marks it checked).</summary>
+    private bool NeedsCheck(IMetadataReader target) =>
+        (target.IsAuthorizationRequired() || target.GetRoles()?.Count > 0 || target.GetPolicies()?.Count > 0)
+        && (_checked ??= new(ReferenceEqualityComparer.Instance)).Add(target);
+
+    /// <summary>Checks a requirement of <paramref name="target"/>; call only when <see cref="NeedsCheck"/> said so.</summary>
     private async ValueTask RequireAsync(IMetadataReader target, string description, ASTNode node)
     {
         var roles = target.GetRoles();
         var policies = target.GetPolicies();
-        var required = target.IsAuthorizationRequired() || roles?.Count > 0 || policies?.Count > 0;
-        if (!required || !_checked.Add(target))
-            return;
-
         var user = context.User;
         if (user?.Identity?.IsAuthenticated != true)
         {
@@ -232,6 +244,7 @@ internal sealed class OperationAuthorizationWalk(ValidationContext context)
 
     private async ValueTask<bool> IsPolicySatisfiedAsync(ClaimsPrincipal user, string policy)
     {
+        _policyResults ??= new(StringComparer.Ordinal);
         if (_policyResults.TryGetValue(policy, out var known))
             return known;
         var services = context.RequestServices
