@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -21,6 +22,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
     public DbSet<PointsBalance> Balances => Set<PointsBalance>();
     public DbSet<Tier> Tiers => Set<Tier>();
+    public DbSet<Purchase> Purchases => Set<Purchase>();
+    public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -93,6 +96,32 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Description).HasMaxLength(1000);
             e.Property(x => x.EarningMultiplier).HasPrecision(9, 4);
             e.HasIndex(x => new { x.ProgramId, x.Rank }).IsUnique();
+        });
+
+        b.Entity<Purchase>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.StoreId).HasMaxLength(200);
+            e.Property(x => x.LocationId).HasMaxLength(200);
+            e.Property(x => x.OrderReference).HasMaxLength(200);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Amount).HasPrecision(18, 4);
+            e.Property(x => x.Subtotal).HasPrecision(18, 4);
+            e.Property(x => x.RefundedAmount).HasPrecision(18, 4);
+            e.HasIndex(x => new { x.ProgramId, x.Channel, x.StoreId, x.OrderReference }).IsUnique();
+            e.HasIndex(x => new { x.ProgramId, x.MemberId, x.OccurredAt });
+            e.HasIndex(x => new { x.ProgramId, x.ApprovalDueAt });
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
+        });
+
+        b.Entity<ProgramEarningRules>(e =>
+        {
+            e.HasKey(x => x.ProgramId);
+            e.Property(x => x.PointsPerCurrencyUnit).HasPrecision(18, 4);
+            e.Property(x => x.Rounding).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Base).HasConversion<string>().HasMaxLength(16);
         });
 
         b.Entity<IdempotencyRecord>(e =>

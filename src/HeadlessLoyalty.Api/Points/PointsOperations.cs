@@ -48,13 +48,15 @@ public static class PointsOperations
     public static Task<PointsChangePayload> CancelPendingAsync(LoyaltyDbContext db, TimeProvider clock, string actor, Guid entryId, CancellationToken ct = default) =>
         SettleAsync(db, clock, entryId, approve: false, ct);
 
-    private static async Task<PointsChangePayload> StagePostAsync(
+    /// <summary>Stages one entry and its balance change inside the caller's <see cref="WriteTransaction"/> attempt (no save).</summary>
+    internal static async Task<PointsChangePayload> StagePostAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, PostPointsInput input, string? idempotencyKey, CancellationToken ct)
     {
         Ledger.Validate(input.Kind, input.Points, input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved, input.Reason);
         var now = clock.GetUtcNow();
         var member = await MemberQueries.GetAsync(db, input.MemberId, ct);
-        if (member.Status == MemberStatus.Blocked)
+        // A blocked member neither earns nor spends; taking back what a refunded order earned, or expiring, still applies.
+        if (member.Status == MemberStatus.Blocked && input.Kind is not (LedgerEntryKind.Reversal or LedgerEntryKind.Expire))
             throw new MemberBlockedException(member.Id);
         var balance = await LoadBalanceAsync(db, member.Id, now, ct);
         var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;
@@ -78,28 +80,36 @@ public static class PointsOperations
     }
 
     private static Task<PointsChangePayload> SettleAsync(LoyaltyDbContext db, TimeProvider clock, Guid entryId, bool approve, CancellationToken ct) =>
-        WriteTransaction.RunAsync(db, async token =>
-        {
-            var now = clock.GetUtcNow();
-            var entry = await db.LedgerEntries.FirstOrDefaultAsync(e => e.Id == entryId, token)
-                ?? throw new LedgerEntryNotFoundException(entryId);
-            if (entry.Status != LedgerEntryStatus.Pending)
-                throw new LedgerEntryNotPendingException(entryId, entry.Status);
-            var member = await MemberQueries.GetAsync(db, entry.MemberId, token);
-            // Approving lets a blocked member earn; cancelling only removes points they could not spend anyway.
-            if (approve && member.Status == MemberStatus.Blocked)
-                throw new MemberBlockedException(member.Id);
-            var balance = await LoadBalanceAsync(db, member.Id, now, token);
-            var state = BalanceState.Of(balance);
-            (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
-            entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
-            return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
-        }, ct);
+        WriteTransaction.RunAsync(db, token => StageSettleAsync(db, clock, entryId, approve, token), ct);
 
-    /// <summary>Tracked, so SaveChanges checks the Version it was read with. A missing row (pre-ledger data) starts at zero.</summary>
-    private static async Task<PointsBalance> LoadBalanceAsync(LoyaltyDbContext db, Guid memberId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Stages approving or cancelling a pending entry inside the caller's <see cref="WriteTransaction"/> attempt (no save).</summary>
+    internal static async Task<PointsChangePayload> StageSettleAsync(LoyaltyDbContext db, TimeProvider clock, Guid entryId, bool approve, CancellationToken ct)
     {
-        var balance = await db.Balances.FirstOrDefaultAsync(b => b.MemberId == memberId, ct);
+        var now = clock.GetUtcNow();
+        var entry = await db.LedgerEntries.FirstOrDefaultAsync(e => e.Id == entryId, ct)
+            ?? throw new LedgerEntryNotFoundException(entryId);
+        if (entry.Status != LedgerEntryStatus.Pending)
+            throw new LedgerEntryNotPendingException(entryId, entry.Status);
+        var member = await MemberQueries.GetAsync(db, entry.MemberId, ct);
+        // Approving lets a blocked member earn; cancelling only removes points they could not spend anyway.
+        if (approve && member.Status == MemberStatus.Blocked)
+            throw new MemberBlockedException(member.Id);
+        var balance = await LoadBalanceAsync(db, member.Id, now, ct);
+        var state = BalanceState.Of(balance);
+        (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
+        entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
+        return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
+    }
+
+    /// <summary>
+    /// Tracked, so SaveChanges checks the Version it was read with. A missing row (pre-ledger data) starts at zero.
+    /// An attempt that stages several entries for one member (a purchase and its welcome bonus) keeps changing the
+    /// same tracked row, including one it has just added.
+    /// </summary>
+    internal static async Task<PointsBalance> LoadBalanceAsync(LoyaltyDbContext db, Guid memberId, DateTimeOffset now, CancellationToken ct)
+    {
+        var balance = db.Balances.Local.FirstOrDefault(b => b.MemberId == memberId)
+            ?? await db.Balances.FirstOrDefaultAsync(b => b.MemberId == memberId, ct);
         if (balance is null)
         {
             balance = new PointsBalance { MemberId = memberId, LastUpdatedAt = now };

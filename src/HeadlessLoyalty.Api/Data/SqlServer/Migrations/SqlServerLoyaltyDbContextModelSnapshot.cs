@@ -251,6 +251,142 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.ToTable("Balances");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.ProgramEarningRules", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Base")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<long?>("MaxPointsPerPurchase")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MinPointsPerPurchase")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PendingDays")
+                        .HasColumnType("int");
+
+                    b.Property<decimal>("PointsPerCurrencyUnit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<string>("Rounding")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("WelcomeBonusPoints")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("EarningRules");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.Purchase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<DateTimeOffset?>("ApprovalDueAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid?>("BonusEntryId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.Property<Guid?>("EarnEntryId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("LocationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("OrderReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("PointsApprovedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("PointsEarned")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PointsReversed")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("StoreId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<decimal?>("Subtotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<long>("WelcomeBonus")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("ProgramId", "ApprovalDueAt");
+
+                    b.HasIndex("ProgramId", "MemberId", "OccurredAt");
+
+                    b.HasIndex("ProgramId", "Channel", "StoreId", "OrderReference")
+                        .IsUnique();
+
+                    b.ToTable("Purchases");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", b =>
                 {
                     b.Property<Guid>("Id")
@@ -396,6 +532,30 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
                         .WithOne()
                         .HasForeignKey("HeadlessLoyalty.Api.Points.PointsBalance", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.ProgramEarningRules", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.Purchase", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

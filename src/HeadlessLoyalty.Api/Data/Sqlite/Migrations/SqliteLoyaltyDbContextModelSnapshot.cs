@@ -246,6 +246,142 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.ToTable("Balances");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.ProgramEarningRules", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Base")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MaxPointsPerPurchase")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MinPointsPerPurchase")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PendingDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("PointsPerCurrencyUnit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rounding")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WelcomeBonusPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("EarningRules");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.Purchase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ApprovalDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("BonusEntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EarnEntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LocationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrderReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PointsApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PointsEarned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PointsReversed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("RefundedAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StoreId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Subtotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WelcomeBonus")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("ProgramId", "ApprovalDueAt");
+
+                    b.HasIndex("ProgramId", "MemberId", "OccurredAt");
+
+                    b.HasIndex("ProgramId", "Channel", "StoreId", "OrderReference")
+                        .IsUnique();
+
+                    b.ToTable("Purchases");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", b =>
                 {
                     b.Property<Guid>("Id")
@@ -389,6 +525,30 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
                         .WithOne()
                         .HasForeignKey("HeadlessLoyalty.Api.Points.PointsBalance", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.ProgramEarningRules", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.Purchase", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
