@@ -2,6 +2,7 @@ using GraphQL;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL;
 using HeadlessLoyalty.GraphQL.Authorization;
@@ -58,6 +59,13 @@ public static class GraphQLExtensions
                 return null;
             var entry = await c.Db().LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, c.CancellationToken);
             return entry is not null && MayRead(c, entry.MemberId) ? LedgerEntryView.Of(entry) : null;
+        })
+        .Register(PurchaseType.TypeName, async (c, raw) =>
+        {
+            if (!Guid.TryParse(raw, out var id))
+                return null;
+            var purchase = await c.Db().Purchases.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, c.CancellationToken);
+            return purchase is not null && MayRead(c, purchase.MemberId) ? PurchaseView.Of(purchase) : null;
         })
         .Register(TierType.TypeName, async (c, raw) =>
             Guid.TryParse(raw, out var id) ? await c.Db().Tiers.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, c.CancellationToken) : null);

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Relay;
@@ -35,6 +36,7 @@ public sealed class QueryType : ObjectGraphType
         MemberFields.AddQueries(this);
         TierFields.AddQueries(this);
         ProgramFields.AddQueries(this);
+        PurchaseFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -47,5 +49,6 @@ public sealed class MutationType : ObjectGraphType
         Description = "Changes. Each returns a payload with `userErrors`; a refused change changes nothing.";
         MemberFields.AddMutations(this);
         PointsFields.AddMutations(this);
+        PurchaseFields.AddMutations(this);
     }
 }

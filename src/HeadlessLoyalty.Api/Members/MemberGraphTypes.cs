@@ -2,6 +2,7 @@ using GraphQL.Types;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Connections;
 using HeadlessLoyalty.GraphQL.DataLoading;
@@ -57,6 +58,13 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Argument<StringGraphType>("before", "Cursor of the entry to end before.")
             .Argument<HistoryFilterInputType>("filter", "Restricts the entries by kind and date.")
             .ResolveAsync(async c => await PointsFields.HistoryAsync(c, c.Source.Id));
+        Field<NonNullGraphType<ConnectionGraphType<PurchaseType, PurchaseView>>>("purchases")
+            .Description("Purchases from every channel and store, newest first. `first` defaults to 20, at most 100.")
+            .Argument<IntGraphType>("first", "Purchases after `after`, at most 100.")
+            .Argument<StringGraphType>("after", "Cursor of the purchase to start after.")
+            .Argument<IntGraphType>("last", "Purchases before `before`, at most 100.")
+            .Argument<StringGraphType>("before", "Cursor of the purchase to end before.")
+            .ResolveAsync(async c => await PurchaseFields.OfMemberAsync(c, c.Source.Id));
     }
 }
 

@@ -33,6 +33,10 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Mutation.adjustPoints"] = [Roles.Admin, Roles.Service],
         ["Mutation.blockMember"] = [Roles.Admin],
         ["Mutation.unblockMember"] = [Roles.Admin],
+        ["Query.earningRules"] = [Roles.Admin, Roles.Pos, Roles.Partner, Roles.Service],
+        ["Mutation.recordPurchase"] = [Roles.Admin, Roles.Pos, Roles.Service],
+        ["Mutation.reversePurchase"] = [Roles.Admin, Roles.Pos, Roles.Service],
+        ["Mutation.updateEarningRules"] = [Roles.Admin],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -77,6 +81,12 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
             new { id = MemberId(memberId) }),
         "Mutation.unblockMember" => ("mutation($id: ID!) { unblockMember(input: { memberId: $id }) { member { id } userErrors { code } } }",
             new { id = MemberId(memberId) }),
+        "Query.earningRules" => ("{ earningRules { pointsPerCurrencyUnit } }", new { }),
+        "Mutation.recordPurchase" => ("mutation($id: ID!, $ref: String!) { recordPurchase(input: { memberId: $id, channel: POS, orderReference: $ref, amount: 1, currency: \"USD\" }) { purchase { id } userErrors { code } } }",
+            new { id = MemberId(memberId), @ref = Guid.NewGuid().ToString("N") }),
+        "Mutation.reversePurchase" => ("mutation($ref: String!) { reversePurchase(input: { channel: POS, orderReference: $ref }) { pointsTakenBack userErrors { code } } }",
+            new { @ref = Guid.NewGuid().ToString("N") }),
+        "Mutation.updateEarningRules" => ("mutation { updateEarningRules(input: { pendingDays: 0 }) { earningRules { pendingDays } userErrors { code } } }", new { }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

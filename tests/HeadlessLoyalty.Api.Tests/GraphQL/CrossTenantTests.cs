@@ -3,6 +3,7 @@ using System.Text.Json;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
@@ -17,32 +18,36 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 {
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
-    private sealed record Tenant(string Slug, string Tag, IReadOnlyList<MemberView> Members, IReadOnlyList<Guid> EntryIds, IReadOnlyList<Guid> TierIds)
+    private sealed record Tenant(string Slug, string Tag, IReadOnlyList<MemberView> Members, IReadOnlyList<Guid> EntryIds, IReadOnlyList<Guid> TierIds, IReadOnlyList<PurchaseView> Purchases)
     {
         public MemberView First => Members[0];
     }
 
-    /// <summary>A program whose names carry <paramref name="tag"/> (so a leak is searchable), tiers, members, points, one blocked member.</summary>
+    /// <summary>A program whose names carry <paramref name="tag"/> (so a leak is searchable), tiers, earning rules, members, points, purchases, one blocked member.</summary>
     private async Task<Tenant> SeedAsync(string prefix, int memberCount)
     {
         var slug = NewSlug(prefix);
         var tag = $"{prefix}{Guid.NewGuid():N}"[..16];
         await _app.CreateProgramAsync(slug, $"Program {tag}");
         var tiers = await _app.AddTiersAsync(slug, ($"Base{tag}", 0), ($"Silver{tag}", 100), ($"Gold{tag}", 1_000));
+        await _app.WithTenantAsync(slug, db => PurchaseOperations.UpdateSettingsAsync(db, _app.Clock, new EarningSettings(PointsPerCurrencyUnit: 3m, WelcomeBonusPoints: 7)));
         var members = new List<MemberView>();
         var entries = new List<Guid>();
+        var purchases = new List<PurchaseView>();
         for (var i = 0; i < memberCount; i++)
         {
             var member = await _app.EnrollAsync(slug, $"{tag}-{i}@example.com", $"First{tag}{i}", $"Last{tag}{i}");
             members.Add(member);
             entries.Add((await _app.AdjustAsync(slug, member.Id, 150 + i)).Entry.Id);
             entries.Add((await _app.PostAsync(slug, new PostPointsInput(member.Id, LedgerEntryKind.Earn, 20, SourceReference: $"order-{tag}-{i}"))).Entry.Id);
+            purchases.Add((await _app.WithTenantAsync(slug, db => PurchaseOperations.RecordAsync(db, _app.Clock, "test:seed", new RecordPurchaseInput(
+                member.Id, PurchaseChannel.Online, "shop", null, $"purchase-{tag}-{i}", 10m, null, "USD", null, PurchaseStatus.Completed)))).Purchase);
         }
         await _app.WithTenantAsync(slug, db => MemberOperations.BlockAsync(db, _app.Clock, "test:seed", members[^1].Id));
-        return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)]);
+        return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)], purchases);
     }
 
-    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency);
+    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules);
 
     /// <summary>Everything of a program that a write could touch, as comparable text.</summary>
     private Task<Snapshot> SnapshotAsync(string slug) => _app.WithTenantAsync(slug, async db => new Snapshot(
@@ -51,14 +56,17 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         string.Join("\n", (await db.Balances.AsNoTracking().OrderBy(b => b.MemberId).ToListAsync())
             .Select(b => $"{b.MemberId}|{b.Approved}|{b.Pending}|{b.Lifetime}|{b.Spent}|{b.Version}")),
         string.Join("\n", (await db.LedgerEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync()).Select(e => $"{e.Id}|{e.Points}|{e.Status}")),
-        string.Join("\n", (await db.IdempotencyRecords.AsNoTracking().ToListAsync()).Select(r => $"{r.Operation}|{r.Key}").Order())));
+        string.Join("\n", (await db.IdempotencyRecords.AsNoTracking().ToListAsync()).Select(r => $"{r.Operation}|{r.Key}").Order()),
+        string.Join("\n", (await db.Purchases.AsNoTracking().OrderBy(p => p.Id).ToListAsync()).Select(p => $"{p.Id}|{p.Status}|{p.RefundedAmount}|{p.PointsReversed}|{p.PointsApprovedAt:O}")),
+        (await PurchaseOperations.GetSettingsAsync(db)).ToString()));
 
     /// <summary>Every value of B a response of A must never contain.</summary>
     private static IEnumerable<string> Secrets(Tenant b) =>
         [b.Slug, b.Tag,
          .. b.Members.SelectMany(m => new[] { m.Id.ToString(), MemberId(m.Id), m.MemberCode, m.Email }),
          .. b.EntryIds.SelectMany(e => new[] { e.ToString(), EntryId(e) }),
-         .. b.TierIds.SelectMany(t => new[] { t.ToString(), TierId(t) })];
+         .. b.TierIds.SelectMany(t => new[] { t.ToString(), TierId(t) }),
+         .. b.Purchases.SelectMany(p => new[] { p.Id.ToString(), PurchaseId(p.Id), p.OrderReference })];
 
     /// <param name="sent">Values of B the request itself carried: an error message may echo the caller's own input.</param>
     private static void AssertNoLeak(GraphQLResult result, Tenant b, string what, params string[] sent)
@@ -108,8 +116,13 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Equal(JsonValueKind.Null, node.Data.GetProperty("node").ValueKind);
             AssertNoLeak(node, b, "node");
         }
-        // ...while A's own entry and tier resolve through node.
-        foreach (var id in new[] { EntryId(a.EntryIds[0]), TierId(a.TierIds[1]) })
+        using (var node = await client.PostGraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id = PurchaseId(b.Purchases[0].Id) }))
+        {
+            Assert.Equal(JsonValueKind.Null, node.Data.GetProperty("node").ValueKind);
+            AssertNoLeak(node, b, "node(B's purchase)");
+        }
+        // ...while A's own entry, tier and purchase resolve through node.
+        foreach (var id in new[] { EntryId(a.EntryIds[0]), TierId(a.TierIds[1]), PurchaseId(a.Purchases[0].Id) })
         {
             using var node = await client.PostGraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id });
             Assert.Equal(id, node.Data.GetProperty("node").GetProperty("id").GetString());
@@ -130,6 +143,19 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Equal(byUnknownTier.Status, byBTier.Status);
             Assert.Equal(byUnknownTier.ErrorCodes, byBTier.ErrorCodes);
             Assert.DoesNotContain("@example.com", byBTier.Text);
+        }
+
+        // A's rules and A's purchases only (both programs earn 3 per unit; B's rules are changed below and A's must not follow).
+        await _app.WithTenantAsync(b.Slug, db => PurchaseOperations.UpdateSettingsAsync(db, _app.Clock, new EarningSettings(PointsPerCurrencyUnit: 9m)));
+        using (var rules = await client.PostGraphQLAsync("{ earningRules { pointsPerCurrencyUnit welcomeBonusPoints } }"))
+        {
+            Assert.Equal(3m, rules.Data.GetProperty("earningRules").GetProperty("pointsPerCurrencyUnit").GetDecimal());
+            AssertNoLeak(rules, b, "earningRules");
+        }
+        using (var purchases = await client.PostGraphQLAsync("query($id: ID!) { member(by: { id: $id }) { purchases(first: 50) { totalCount nodes { id orderReference } } } }", new { id = MemberId(a.First.Id) }))
+        {
+            AssertNoLeak(purchases, b, "member.purchases");
+            Assert.Equal([a.Purchases[0].OrderReference], purchases.Data.GetProperty("member").GetProperty("purchases").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("orderReference").GetString()));
         }
 
         using var tiers = await client.PostGraphQLAsync("{ tiers { id name } program { slug name } }");
@@ -174,6 +200,27 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             AssertNoLeak(result, b, field);
         }
 
+        // Purchases: B's member cannot earn through A, B's orders cannot be refunded through A, A's rules are A's.
+        using (var record = await client.PostGraphQLAsync(
+            "mutation($id: ID!) { recordPurchase(input: { memberId: $id, channel: ONLINE, storeId: \"shop\", orderReference: \"steal-1\", amount: 1000, currency: \"USD\" }) { purchase { id } balance { approved } userErrors { code field } } }",
+            new { id = MemberId(active.Id) }))
+        {
+            Assert.Equal(["MEMBER_NOT_FOUND"], record.UserErrorCodes("recordPurchase"));
+            AssertNoLeak(record, b, "recordPurchase");
+        }
+        using (var reverse = await client.PostGraphQLAsync(
+            "mutation($ref: String!) { reversePurchase(input: { channel: ONLINE, storeId: \"shop\", orderReference: $ref }) { purchase { id } pointsTakenBack userErrors { code field } } }",
+            new { @ref = b.Purchases[0].OrderReference }))
+        {
+            Assert.Equal(["PURCHASE_NOT_FOUND"], reverse.UserErrorCodes("reversePurchase"));
+            AssertNoLeak(reverse, b, "reversePurchase", b.Purchases[0].OrderReference);
+        }
+        if (Allowed(role, "Mutation.updateEarningRules"))
+        {
+            using var rules = await client.PostGraphQLAsync("mutation { updateEarningRules(input: { pointsPerCurrencyUnit: 50, pendingDays: 3 }) { earningRules { pointsPerCurrencyUnit } userErrors { code } } }");
+            Assert.Empty(rules.UserErrorCodes("updateEarningRules"));
+        }
+
         // Emails are unique per program: B's member's email is free in A.
         using var enroll = await client.PostGraphQLAsync(
             "mutation($email: String!) { enrollMember(input: { email: $email, firstName: \"Twin\" }) { member { id email memberNumber memberCode } userErrors { code } } }",
@@ -190,7 +237,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 
         var after = await SnapshotAsync(b.Slug);
         Assert.Equal(before, after);
-        Assert.Equal(b.Members.Count * 2, after.Entries.Split('\n').Length);
+        Assert.Equal(b.Members.Count * 4, after.Entries.Split('\n').Length); // adjustment, earn, purchase, welcome bonus
         Assert.Contains("Blocked", after.Members);
     }
 }

@@ -14,6 +14,7 @@ public static class GraphQLSeed
     public static string MemberId(Guid id) => GlobalId.Encode("Member", id.ToString());
     public static string EntryId(Guid id) => GlobalId.Encode("LedgerEntry", id.ToString());
     public static string TierId(Guid id) => GlobalId.Encode("Tier", id.ToString());
+    public static string PurchaseId(Guid id) => GlobalId.Encode("Purchase", id.ToString());
 
     public static Task<MemberView> EnrollAsync(this LoyaltyApiFactory app, string slug, string email, string? firstName = null, string? lastName = null) =>
         app.WithTenantAsync(slug, async db =>

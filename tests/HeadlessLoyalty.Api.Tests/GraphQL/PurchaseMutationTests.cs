@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.Json;
+using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Tests.Infrastructure;
+using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
+
+namespace HeadlessLoyalty.Api.Tests.GraphQL;
+
+/// <summary>Purchases and earning rules through GraphQL over HTTP, as a POS, a sync service and a storefront use them.</summary>
+public abstract class PurchaseMutationTests(DatabaseFixture fixture)
+{
+    private const string Record = """
+        mutation($input: RecordPurchaseInput!) {
+          recordPurchase(input: $input) {
+            purchase { id memberId channel storeId orderReference amount currency status pointsEarned welcomeBonus approvalDueAt pointsApprovedAt }
+            balance { approved pending }
+            replayed
+            userErrors { code field }
+          }
+        }
+        """;
+
+    private const string Reverse = """
+        mutation($input: ReversePurchaseInput!) {
+          reversePurchase(input: $input) { purchase { refundedAmount pointsReversed } balance { approved } pointsTakenBack userErrors { code field } }
+        }
+        """;
+
+    private readonly LoyaltyApiFactory _app = fixture.Factory;
+
+    private static async Task<JsonElement> RunAsync(HttpClient client, string query, string field, object input)
+    {
+        using var result = await client.PostGraphQLAsync(query, new { input });
+        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
+        return result.Data.GetProperty(field).Clone();
+    }
+
+    private static string[] Codes(JsonElement payload) =>
+        [.. payload.GetProperty("userErrors").EnumerateArray().Select(e => $"{e.GetProperty("code").GetString()}:{e.GetProperty("field").GetString()}")];
+
+    [DbFact]
+    public async Task A_pos_records_a_purchase_a_retry_changes_nothing_and_a_refund_takes_the_points_back()
+    {
+        var slug = NewSlug("pm");
+        await _app.CreateProgramAsync(slug, currency: "EUR");
+        var member = await _app.EnrollAsync(slug, "shopper@example.com", "Sho", "Pper");
+        using var admin = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
+        using var pos = _app.CreateClient(_app.MintToken(slug, Roles.Pos));
+        using var storefront = _app.CreateClient(_app.MintToken(slug, Roles.Storefront, member.Id));
+
+        var rules = await RunAsync(admin, "mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { earningRules { pointsPerCurrencyUnit rounding welcomeBonusPoints pendingDays } userErrors { code field } } }",
+            "updateEarningRules", new { pointsPerCurrencyUnit = 2, rounding = "UP", welcomeBonusPoints = 25 });
+        var input = new { memberId = MemberId(member.Id), channel = "POS", storeId = "paris", orderReference = "T-100", amount = 12.30m, currency = "eur" };
+        var first = await RunAsync(pos, Record, "recordPurchase", input);
+        var retry = await RunAsync(pos, Record, "recordPurchase", input);
+        var refund = await RunAsync(pos, Reverse, "reversePurchase", new { channel = "POS", storeId = "paris", orderReference = "T-100", refundAmount = 6.15m, refundReference = "rf-1" });
+
+        Assert.Empty(Codes(rules));
+        Assert.Equal("UP", rules.GetProperty("earningRules").GetProperty("rounding").GetString());
+        Assert.Empty(Codes(first));
+        var purchase = first.GetProperty("purchase");
+        Assert.Equal((25L, 25L, "EUR", "POS", "paris"), (purchase.GetProperty("pointsEarned").GetInt64(), purchase.GetProperty("welcomeBonus").GetInt64(),
+            purchase.GetProperty("currency").GetString(), purchase.GetProperty("channel").GetString(), purchase.GetProperty("storeId").GetString())); // 24.6 -> 25
+        Assert.Equal(50L, first.GetProperty("balance").GetProperty("approved").GetInt64());
+        Assert.False(first.GetProperty("replayed").GetBoolean());
+        Assert.True(retry.GetProperty("replayed").GetBoolean());
+        Assert.Equal(purchase.GetProperty("id").GetString(), retry.GetProperty("purchase").GetProperty("id").GetString());
+        Assert.Equal(50L, retry.GetProperty("balance").GetProperty("approved").GetInt64());
+        Assert.Equal((13L, 37L), (refund.GetProperty("pointsTakenBack").GetInt64(), refund.GetProperty("balance").GetProperty("approved").GetInt64()));
+
+        // The storefront reads its own purchases (one history across channels) and the entries they made.
+        using var mine = await storefront.PostGraphQLAsync("{ me { purchases { totalCount nodes { orderReference refundedAmount pointsReversed } } history { nodes { kind points sourceReference } } } }");
+        Assert.True(mine.Status == HttpStatusCode.OK && !mine.HasErrors, mine.ToString());
+        var node = mine.Data.GetProperty("me").GetProperty("purchases").GetProperty("nodes")[0];
+        Assert.Equal(("T-100", 6.15m, 13L), (node.GetProperty("orderReference").GetString(), node.GetProperty("refundedAmount").GetDecimal(), node.GetProperty("pointsReversed").GetInt64()));
+        Assert.Equal(["BONUS:25", "EARN:25", "REVERSAL:-13"], mine.Data.GetProperty("me").GetProperty("history").GetProperty("nodes").EnumerateArray()
+            .Select(e => $"{e.GetProperty("kind").GetString()}:{e.GetProperty("points").GetInt64()}").Order());
+    }
+
+    [DbFact]
+    public async Task Refusals_are_user_errors_that_change_nothing()
+    {
+        var slug = NewSlug("pr");
+        await _app.CreateProgramAsync(slug, currency: "USD");
+        var member = await _app.EnrollAsync(slug, "refused@example.com", "Re", "Fused");
+        using var admin = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
+
+        var rules = await RunAsync(admin, "mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { earningRules { pendingDays } userErrors { code field } } }",
+            "updateEarningRules", new { pointsPerCurrencyUnit = 0, pendingDays = 5 });
+        var currency = await RunAsync(admin, Record, "recordPurchase", new { memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "O-1", amount = 5, currency = "EUR" });
+        var negative = await RunAsync(admin, Record, "recordPurchase", new { memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "O-1", amount = -5, currency = "USD" });
+        var badId = await RunAsync(admin, Record, "recordPurchase", new { memberId = "not-an-id", channel = "ONLINE", orderReference = "O-1", amount = 5, currency = "USD" });
+        var unknown = await RunAsync(admin, Reverse, "reversePurchase", new { channel = "ONLINE", orderReference = "O-1" });
+        using var after = await admin.PostGraphQLAsync("query($id: ID!) { earningRules { pointsPerCurrencyUnit pendingDays } member(by: { id: $id }) { purchases { totalCount } balance { approved } } }",
+            new { id = MemberId(member.Id) });
+
+        Assert.Equal(["INVALID_INPUT:pointsPerCurrencyUnit"], Codes(rules));
+        Assert.Equal(JsonValueKind.Null, rules.GetProperty("earningRules").ValueKind);
+        Assert.Equal(["CURRENCY_MISMATCH:currency"], Codes(currency));
+        Assert.Equal(["INVALID_INPUT:amount"], Codes(negative));
+        Assert.Equal("memberId", Codes(badId).Single().Split(':')[1]);
+        Assert.Equal(["PURCHASE_NOT_FOUND:orderReference"], Codes(unknown));
+        Assert.Equal((1m, 0), (after.Data.GetProperty("earningRules").GetProperty("pointsPerCurrencyUnit").GetDecimal(), after.Data.GetProperty("earningRules").GetProperty("pendingDays").GetInt32()));
+        Assert.Equal(0, after.Data.GetProperty("member").GetProperty("purchases").GetProperty("totalCount").GetInt32());
+        Assert.Equal(0L, after.Data.GetProperty("member").GetProperty("balance").GetProperty("approved").GetInt64());
+    }
+}
+
+public sealed class PurchaseMutationTestsOnSqlite(SqliteFixture fixture) : PurchaseMutationTests(fixture), IClassFixture<SqliteFixture>;
+public sealed class PurchaseMutationTestsOnPostgres(PostgresFixture fixture) : PurchaseMutationTests(fixture), IClassFixture<PostgresFixture>;
