@@ -48,15 +48,20 @@ public static class PointsOperations
     public static Task<PointsChangePayload> CancelPendingAsync(LoyaltyDbContext db, TimeProvider clock, string actor, Guid entryId, CancellationToken ct = default) =>
         SettleAsync(db, clock, entryId, approve: false, ct);
 
-    /// <summary>Stages one entry and its balance change inside the caller's <see cref="WriteTransaction"/> attempt (no save).</summary>
+    /// <summary>
+    /// Stages one entry and its balance change inside the caller's <see cref="WriteTransaction"/> attempt (no save).
+    /// <paramref name="replacesPendingCredit"/>: the entry re-posts what is left of a pending credit just cancelled (a
+    /// partial refund before approval), which a blocked member keeps like the original.
+    /// </summary>
     internal static async Task<PointsChangePayload> StagePostAsync(
-        LoyaltyDbContext db, TimeProvider clock, string actor, PostPointsInput input, string? idempotencyKey, CancellationToken ct)
+        LoyaltyDbContext db, TimeProvider clock, string actor, PostPointsInput input, string? idempotencyKey, CancellationToken ct,
+        bool replacesPendingCredit = false)
     {
         Ledger.Validate(input.Kind, input.Points, input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved, input.Reason);
         var now = clock.GetUtcNow();
         var member = await MemberQueries.GetAsync(db, input.MemberId, ct);
         // A blocked member neither earns nor spends; taking back what a refunded order earned, or expiring, still applies.
-        if (member.Status == MemberStatus.Blocked && input.Kind is not (LedgerEntryKind.Reversal or LedgerEntryKind.Expire))
+        if (member.Status == MemberStatus.Blocked && input.Kind is not (LedgerEntryKind.Reversal or LedgerEntryKind.Expire) && !replacesPendingCredit)
             throw new MemberBlockedException(member.Id);
         var balance = await LoadBalanceAsync(db, member.Id, now, ct);
         var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;

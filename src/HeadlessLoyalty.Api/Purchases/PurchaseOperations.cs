@@ -219,7 +219,7 @@ public static class PurchaseOperations
                     purchase.EarnEntryId = rest > 0
                         ? (await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
                             purchase.MemberId, LedgerEntryKind.Earn, rest, $"Purchase {purchase.OrderReference} after a partial refund", source,
-                            Pending: true, OccurredAt: purchase.OccurredAt), null, token)).Entry.Id
+                            Pending: true, OccurredAt: purchase.OccurredAt), null, token, replacesPendingCredit: true)).Entry.Id
                         : null;
                 }
                 else

@@ -241,6 +241,21 @@ public sealed class PurchaseOperationsTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_partial_refund_of_a_blocked_members_pending_purchase_keeps_the_rest_pending(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var id = await EnrollAsync(db);
+        await using var ctx = db.ContextA();
+        await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "BP-1", 40m, PurchaseStatus.Pending));
+        await MemberOperations.BlockAsync(ctx, _clock, "t", id);
+
+        var refund = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "BP-1", 10m, "r1", null));
+
+        Assert.Equal((10L, 0L, 30L), (refund.PointsTakenBack, refund.Balance.Approved, refund.Balance.Pending));
+        await AssertBalanceMatchesEntriesAsync(ctx, id);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Purchases_and_rules_of_one_program_are_invisible_to_another(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
