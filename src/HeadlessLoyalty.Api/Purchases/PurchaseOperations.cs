@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Idempotency;
@@ -184,9 +186,9 @@ public static class PurchaseOperations
             throw new InvalidInputException("refundAmount", "A refund amount must be positive (leave it out to refund everything left).");
         if (input.Reason is { Length: > Ledger.MaxReasonLength })
             throw new InvalidInputException("reason", $"Reason must be at most {Ledger.MaxReasonLength} characters.");
-        var key = input.RefundReference is { Length: > 0 } reference
-            ? $"{input.Channel}:{storeId}:{input.OrderReference.Trim()}:{reference}"
-            : null;
+        if (input.RefundReference is { Length: > MaxReferenceLength })
+            throw new InvalidInputException("refundReference", $"The refund reference must be at most {MaxReferenceLength} characters.");
+        var key = input.RefundReference is { Length: > 0 } reference ? RefundKey($"{input.Channel}:{storeId}:{input.OrderReference.Trim()}:{reference}") : null;
 
         return await Idempotent.RunAsync(db, clock, ReverseOperation, key, keyRequired: false, input, async token =>
         {
@@ -291,6 +293,10 @@ public static class PurchaseOperations
     private static string SourceReference(Purchase p) =>
         $"purchase:{p.Channel.ToString().ToLowerInvariant()}:{p.StoreId}:{p.OrderReference}" is var s && s.Length <= Ledger.MaxSourceReferenceLength
             ? s : s[..Ledger.MaxSourceReferenceLength];
+
+    /// <summary>The idempotency key of one refund: readable when it fits the key column, else its SHA-256.</summary>
+    private static string RefundKey(string composite) =>
+        composite.Length <= Idempotent.MaxKeyLength ? composite : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(composite)));
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -131,8 +131,9 @@ public sealed class PurchaseOperationsTests
         await PurchaseOperations.UpdateSettingsAsync(ctx, _clock, new EarningSettings(WelcomeBonusPoints: 20));
         await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "R-1", 30m)); // 30 points + 20 bonus
 
-        var firstThird = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "R-1", 10m, "refund-1", null));
-        var replay = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "R-1", 10m, "refund-1", null));
+        var longReference = new string('r', 200); // with channel, store and order the key outgrows its column: hashed
+        var firstThird = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "R-1", 10m, longReference, null));
+        var replay = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "R-1", 10m, longReference, null));
         var rest = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "R-1", null, null, null));
         var again = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "R-1", null, null, null));
 
