@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -24,6 +25,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<Tier> Tiers => Set<Tier>();
     public DbSet<Purchase> Purchases => Set<Purchase>();
     public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
+    public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -122,6 +124,16 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.PointsPerCurrencyUnit).HasPrecision(18, 4);
             e.Property(x => x.Rounding).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Base).HasConversion<string>().HasMaxLength(16);
+        });
+
+        b.Entity<DomainEvent>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Type).HasMaxLength(64);
+            e.HasIndex(x => new { x.ProgramId, x.Position });
+            e.HasIndex(x => new { x.ProgramId, x.MemberId, x.RecordedAt });
+            // The sequencer's queue: events not yet given a position.
+            e.HasIndex(x => x.Position);
         });
 
         b.Entity<IdempotencyRecord>(e =>

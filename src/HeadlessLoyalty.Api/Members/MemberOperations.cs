@@ -1,5 +1,6 @@
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Points;
 using Microsoft.EntityFrameworkCore;
@@ -64,6 +65,7 @@ public static class MemberOperations
             var balance = new PointsBalance { MemberId = member.Id, LastUpdatedAt = now };
             db.Members.Add(member);
             db.Balances.Add(balance);
+            DomainEvents.Stage(db, EventTypes.MemberEnrolled, member.Id, EventPayloadOf(member), now, now);
             return new EnrollMemberPayload(MemberView.Of(member), BalanceView.Of(balance));
         }, ct);
     }
@@ -89,6 +91,8 @@ public static class MemberOperations
         return await Idempotent.RunAsync(db, clock, UpdateOperation, idempotencyKey, keyRequired: false, input, async token =>
         {
             var member = await MemberQueries.GetAsync(db, input.MemberId, token);
+            var before = EventPayloadOf(member) with { };
+            var birthdayBefore = (member.BirthdayMonth, member.BirthdayDay, member.BirthdayYear, member.Phone);
             if (email is var (address, normalized))
             {
                 if (normalized != member.NormalizedEmail
@@ -103,9 +107,15 @@ public static class MemberOperations
             if (setBirthday || input.ClearBirthday)
                 (member.BirthdayMonth, member.BirthdayDay, member.BirthdayYear) = birthday;
             member.UpdatedAt = now;
+            // An update that changes nothing (a resent form) is not an event.
+            if (EventPayloadOf(member) != before || (member.BirthdayMonth, member.BirthdayDay, member.BirthdayYear, member.Phone) != birthdayBefore)
+                DomainEvents.Stage(db, EventTypes.MemberUpdated, member.Id, EventPayloadOf(member), now, now);
             return new MemberPayload(MemberView.Of(member));
         }, ct);
     }
+
+    private static MemberEventPayload EventPayloadOf(Member m) =>
+        new(m.Id, m.Email, m.FirstName, m.LastName, m.MemberCode, m.Status.ToString());
 
     /// <summary>A blocked member keeps their points but cannot earn or spend (MEMBER_BLOCKED) until unblocked.</summary>
     public static Task<MemberPayload> BlockAsync(LoyaltyDbContext db, TimeProvider clock, string actor, Guid memberId, CancellationToken ct = default) =>
@@ -120,8 +130,11 @@ public static class MemberOperations
             var member = await MemberQueries.GetAsync(db, memberId, token);
             if (member.Status != status)
             {
+                var now = clock.GetUtcNow();
                 member.Status = status;
-                member.UpdatedAt = clock.GetUtcNow();
+                member.UpdatedAt = now;
+                if (status == MemberStatus.Blocked)
+                    DomainEvents.Stage(db, EventTypes.MemberBlocked, member.Id, EventPayloadOf(member), now, now);
             }
             return new MemberPayload(MemberView.Of(member));
         }, ct);

@@ -1,5 +1,6 @@
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using Microsoft.EntityFrameworkCore;
@@ -81,6 +82,8 @@ public static class PointsOperations
             RecordedAt = now,
         };
         db.LedgerEntries.Add(entry);
+        if (status == LedgerEntryStatus.Approved)
+            StagePointsEarned(db, member, entry, balance, now);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
 
@@ -103,7 +106,18 @@ public static class PointsOperations
         var state = BalanceState.Of(balance);
         (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
         entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
+        if (approve)
+            StagePointsEarned(db, member, entry, balance, now);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
+    }
+
+    /// <summary>points.earned, when an earned or bonus credit becomes spendable (at once, or when its pending entry is approved).</summary>
+    private static void StagePointsEarned(LoyaltyDbContext db, Member member, LedgerEntry entry, PointsBalance balance, DateTimeOffset now)
+    {
+        if (entry.Kind is not (LedgerEntryKind.Earn or LedgerEntryKind.Bonus) || entry.Points <= 0)
+            return;
+        DomainEvents.Stage(db, EventTypes.PointsEarned, member.Id, new PointsEarnedPayload(
+            member.Id, member.Email, entry.Points, balance.Approved, entry.Kind.ToString(), entry.Reason, entry.SourceReference), now, now);
     }
 
     /// <summary>

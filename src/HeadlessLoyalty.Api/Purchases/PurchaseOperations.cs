@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -101,7 +102,11 @@ public static class PurchaseOperations
                 purchase.BonusEntryId = (await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
                     member.Id, LedgerEntryKind.Bonus, bonus, "Welcome bonus (first purchase)", source, pending, OccurredAt: purchase.OccurredAt), null, token)).Entry.Id;
             db.Purchases.Add(purchase);
-            return new RecordPurchasePayload(PurchaseView.Of(purchase), await BalanceAfterAsync(db, member.Id, token), Replayed: false);
+            var balance = await BalanceAfterAsync(db, member.Id, token);
+            DomainEvents.Stage(db, EventTypes.OrderAwarded, member.Id, new OrderAwardedPayload(
+                member.Id, member.Email, purchase.Channel.ToString(), NullIfEmpty(purchase.StoreId), purchase.OrderReference, purchase.Amount,
+                purchase.Currency, points, bonus, pending, balance.Approved), purchase.OccurredAt, now);
+            return new RecordPurchasePayload(PurchaseView.Of(purchase), balance, Replayed: false);
         }, ct);
     }
 
@@ -241,7 +246,12 @@ public static class PurchaseOperations
 
             purchase.RefundedAmount += refund;
             purchase.PointsReversed += takenBack;
-            return new ReversePurchasePayload(PurchaseView.Of(purchase), await BalanceAfterAsync(db, purchase.MemberId, token), takenBack);
+            var balance = await BalanceAfterAsync(db, purchase.MemberId, token);
+            var member = await MemberQueries.GetAsync(db, purchase.MemberId, token);
+            DomainEvents.Stage(db, EventTypes.OrderReversed, member.Id, new OrderReversedPayload(
+                member.Id, member.Email, purchase.Channel.ToString(), NullIfEmpty(purchase.StoreId), purchase.OrderReference, refund,
+                purchase.RefundedAmount, full, takenBack, balance.Approved, purchase.Currency), now, now);
+            return new ReversePurchasePayload(PurchaseView.Of(purchase), balance, takenBack);
         }, ct);
     }
 
@@ -297,6 +307,8 @@ public static class PurchaseOperations
     /// <summary>The idempotency key of one refund: readable when it fits the key column, else its SHA-256.</summary>
     private static string RefundKey(string composite) =>
         composite.Length <= Idempotent.MaxKeyLength ? composite : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(composite)));
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -22,6 +22,47 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("ProgramId", "Position");
+
+                    b.HasIndex("ProgramId", "MemberId", "RecordedAt");
+
+                    b.ToTable("DomainEvents");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("ProgramId")
@@ -477,6 +518,15 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>

@@ -22,6 +22,47 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long?>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("ProgramId", "Position");
+
+                    b.HasIndex("ProgramId", "MemberId", "RecordedAt");
+
+                    b.ToTable("DomainEvents");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("ProgramId")
@@ -477,6 +518,15 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>

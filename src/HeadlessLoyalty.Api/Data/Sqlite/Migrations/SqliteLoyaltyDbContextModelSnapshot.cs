@@ -17,6 +17,47 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Position");
+
+                    b.HasIndex("ProgramId", "Position");
+
+                    b.HasIndex("ProgramId", "MemberId", "RecordedAt");
+
+                    b.ToTable("DomainEvents");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("ProgramId")
@@ -470,6 +511,15 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DataProtectionKeys");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>

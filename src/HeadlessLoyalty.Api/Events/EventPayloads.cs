@@ -1,0 +1,20 @@
+namespace HeadlessLoyalty.Api.Events;
+
+// What a message template needs, per event type. Every payload names the member (id and email); amounts are in the
+// program's currency; balances are the approved (spendable) points right after the change.
+
+/// <summary>member.enrolled, member.updated, member.blocked.</summary>
+public sealed record MemberEventPayload(Guid MemberId, string Email, string? FirstName, string? LastName, string MemberCode, string Status);
+
+/// <summary>points.earned: an earned or bonus credit that is now spendable.</summary>
+public sealed record PointsEarnedPayload(Guid MemberId, string Email, long Points, long BalanceAfter, string Kind, string? Reason, string? SourceReference);
+
+/// <summary>order.awarded: a recorded purchase and what it earned (pending until its return window has passed).</summary>
+public sealed record OrderAwardedPayload(
+    Guid MemberId, string Email, string Channel, string? StoreId, string OrderReference, decimal Amount, string Currency,
+    long PointsEarned, long WelcomeBonus, bool Pending, long BalanceAfter);
+
+/// <summary>order.reversed: a refund and the points it took back.</summary>
+public sealed record OrderReversedPayload(
+    Guid MemberId, string Email, string Channel, string? StoreId, string OrderReference, decimal RefundAmount, decimal RefundedTotal,
+    bool FullRefund, long PointsTakenBack, long BalanceAfter, string Currency);
