@@ -20,4 +20,6 @@ public static class ErrorCodes
     public const string PurchaseNotFound = "PURCHASE_NOT_FOUND";
     public const string PurchaseConflict = "PURCHASE_CONFLICT";
     public const string CurrencyMismatch = "CURRENCY_MISMATCH";
+    public const string RewardNotFound = "REWARD_NOT_FOUND";
+    public const string RewardDisabled = "REWARD_DISABLED";
 }

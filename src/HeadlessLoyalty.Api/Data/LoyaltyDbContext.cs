@@ -4,6 +4,7 @@ using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -26,6 +27,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<Purchase> Purchases => Set<Purchase>();
     public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
+    public DbSet<Reward> Rewards => Set<Reward>();
+    public DbSet<Coupon> Coupons => Set<Coupon>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -124,6 +127,32 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.PointsPerCurrencyUnit).HasPrecision(18, 4);
             e.Property(x => x.Rounding).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Base).HasConversion<string>().HasMaxLength(16);
+        });
+
+        b.Entity<Reward>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.Value).HasPrecision(18, 4);
+            e.Property(x => x.ValuePerPoint).HasPrecision(18, 4);
+            e.Property(x => x.CodePrefix).HasMaxLength(20);
+        });
+
+        b.Entity<Coupon>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Code).HasMaxLength(40);
+            e.HasIndex(x => new { x.ProgramId, x.Code }).IsUnique();
+            e.HasIndex(x => new { x.ProgramId, x.MemberId, x.IssuedAt });
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Value).HasPrecision(18, 4);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.StoreCouponId).HasMaxLength(200);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
+            e.HasOne<Reward>().WithMany().HasForeignKey(x => x.RewardId).OnDelete(DeleteBehavior.Restrict);
         });
 
         b.Entity<DomainEvent>(e =>

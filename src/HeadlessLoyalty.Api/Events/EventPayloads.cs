@@ -18,3 +18,11 @@ public sealed record OrderAwardedPayload(
 public sealed record OrderReversedPayload(
     Guid MemberId, string Email, string Channel, string? StoreId, string OrderReference, decimal RefundAmount, decimal RefundedTotal,
     bool FullRefund, long PointsTakenBack, long BalanceAfter, string Currency);
+
+/// <summary>points.redeemed: points spent on a reward.</summary>
+public sealed record PointsRedeemedPayload(Guid MemberId, string Email, long Points, long BalanceAfter, string CouponCode, string RewardName);
+
+/// <summary>reward.issued: a coupon issued for points.</summary>
+public sealed record RewardIssuedPayload(
+    Guid MemberId, string Email, Guid RewardId, string RewardName, string Kind, string CouponCode, decimal? Value, string Currency,
+    DateTimeOffset ExpiresAt, long PointsSpent, long BalanceAfter);

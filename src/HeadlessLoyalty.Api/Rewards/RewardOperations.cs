@@ -1,0 +1,122 @@
+using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
+using HeadlessLoyalty.Api.Idempotency;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessLoyalty.Api.Rewards;
+
+/// <summary>
+/// Reward definitions and their redemption: points are deducted and the coupon issued in one transaction, so a
+/// refused or failed redemption deducts nothing, and concurrent redemptions never overspend (the deduction changes
+/// the balance row, whose concurrency token makes a concurrent writer retry on fresh numbers).
+/// </summary>
+public static class RewardOperations
+{
+    public const string RedeemOperation = "redeemCoupon";
+
+    public static Task<Reward> CreateAsync(LoyaltyDbContext db, TimeProvider clock, RewardDefinition definition, CancellationToken ct = default)
+    {
+        RewardRules.Validate(definition);
+        return WriteTransaction.RunAsync(db, token =>
+        {
+            var reward = new Reward { Id = Guid.CreateVersion7(clock.GetUtcNow()), Name = "", Kind = definition.Kind, CodePrefix = "", ValidityDays = 1, UpdatedAt = default };
+            Apply(reward, definition, clock.GetUtcNow());
+            db.Rewards.Add(reward);
+            return Task.FromResult(reward);
+        }, ct);
+    }
+
+    public static Task<Reward> UpdateAsync(LoyaltyDbContext db, TimeProvider clock, Guid rewardId, RewardDefinition definition, CancellationToken ct = default)
+    {
+        RewardRules.Validate(definition);
+        return WriteTransaction.RunAsync(db, async token =>
+        {
+            var reward = await db.Rewards.FirstOrDefaultAsync(r => r.Id == rewardId, token) ?? throw new RewardNotFoundException(rewardId);
+            Apply(reward, definition, clock.GetUtcNow());
+            return reward;
+        }, ct);
+    }
+
+    private static void Apply(Reward r, RewardDefinition d, DateTimeOffset now)
+    {
+        r.Name = d.Name.Trim();
+        r.Kind = d.Kind;
+        r.PointsCost = d.PointsCost;
+        r.Value = d.Value;
+        r.ValuePerPoint = d.ValuePerPoint;
+        r.MinPoints = d.MinPoints;
+        r.MaxPoints = d.MaxPoints;
+        r.CodePrefix = d.CodePrefix;
+        r.ValidityDays = d.ValidityDays;
+        r.Enabled = d.Enabled;
+        r.UpdatedAt = now;
+    }
+
+    /// <summary>The program's rewards, cheapest first.</summary>
+    public static async Task<IReadOnlyList<Reward>> ListAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        (await db.Rewards.AsNoTracking().ToListAsync(ct)).OrderBy(RewardRules.CheapestCost).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>Enabled rewards the member can afford with their approved points now, cheapest first.</summary>
+    public static async Task<IReadOnlyList<Reward>> EligibleAsync(LoyaltyDbContext db, Guid memberId, CancellationToken ct = default)
+    {
+        var member = await MemberQueries.GetAsync(db, memberId, ct);
+        if (member.Status == MemberStatus.Blocked)
+            return [];
+        var approved = (await MemberQueries.BalanceAsync(db, member.Id, ct))?.Approved ?? 0;
+        return [.. (await ListAsync(db, ct)).Where(r => r.Enabled && RewardRules.CheapestCost(r) <= approved)];
+    }
+
+    /// <summary>
+    /// Spends points on a reward and issues its coupon (the idempotency key is required: a retried request must not
+    /// spend twice). Refusals: REWARD_NOT_FOUND, REWARD_DISABLED, INVALID_INPUT (points out of the reward's bounds),
+    /// INSUFFICIENT_POINTS, MEMBER_BLOCKED, MEMBER_NOT_FOUND.
+    /// </summary>
+    public static Task<RedeemPayload> RedeemAsync(
+        LoyaltyDbContext db, TimeProvider clock, string actor, RedeemInput input, string? idempotencyKey, CancellationToken ct = default) =>
+        Idempotent.RunAsync(db, clock, RedeemOperation, idempotencyKey, keyRequired: true, input, async token =>
+        {
+            var now = clock.GetUtcNow();
+            var reward = await db.Rewards.AsNoTracking().FirstOrDefaultAsync(r => r.Id == input.RewardId, token)
+                ?? throw new RewardNotFoundException(input.RewardId);
+            if (!reward.Enabled)
+                throw new RewardDisabledException(reward.Id);
+            var quote = RewardRules.Quote(reward, input.Points);
+            var member = await MemberQueries.GetAsync(db, input.MemberId, token);
+            var currency = (await db.Programs.AsNoTracking().FirstAsync(p => p.Id == db.CurrentProgramId, token)).Currency;
+            string code;
+            do code = RewardRules.NewCode(reward.CodePrefix);
+            while (await db.Coupons.AnyAsync(c => c.Code == code, token));
+
+            var spent = await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
+                member.Id, LedgerEntryKind.Redeem, -quote.Points, $"Reward: {reward.Name}", $"coupon:{code}"), idempotencyKey, token);
+            var coupon = new Coupon
+            {
+                Id = Guid.CreateVersion7(now),
+                MemberId = member.Id,
+                RewardId = reward.Id,
+                Code = code,
+                Kind = reward.Kind,
+                Value = quote.Value,
+                Currency = currency,
+                PointsSpent = quote.Points,
+                Status = CouponStatus.Issued,
+                IssuedAt = now,
+                ExpiresAt = now.AddDays(reward.ValidityDays),
+                RedeemEntryId = spent.Entry.Id,
+                Actor = actor,
+            };
+            db.Coupons.Add(coupon);
+            DomainEvents.Stage(db, EventTypes.PointsRedeemed, member.Id, new PointsRedeemedPayload(
+                member.Id, member.Email, quote.Points, spent.Balance.Approved, code, reward.Name), now, now);
+            DomainEvents.Stage(db, EventTypes.RewardIssued, member.Id, new RewardIssuedPayload(
+                member.Id, member.Email, reward.Id, reward.Name, reward.Kind.ToString(), code, quote.Value, currency, coupon.ExpiresAt, quote.Points, spent.Balance.Approved), now, now);
+            return new RedeemPayload(CouponView.Of(coupon), spent.Balance);
+        }, ct);
+
+    /// <summary>The member's coupons, newest first.</summary>
+    public static IQueryable<Coupon> CouponsOf(LoyaltyDbContext db, Guid memberId) =>
+        db.Coupons.AsNoTracking().Where(c => c.MemberId == memberId).OrderByDescending(c => c.IssuedAt).ThenByDescending(c => c.Id);
+}
