@@ -20,4 +20,6 @@ public static class ErrorCodes
     public const string PurchaseNotFound = "PURCHASE_NOT_FOUND";
     public const string PurchaseConflict = "PURCHASE_CONFLICT";
     public const string CurrencyMismatch = "CURRENCY_MISMATCH";
+    public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
+    public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
 }

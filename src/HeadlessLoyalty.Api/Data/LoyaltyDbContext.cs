@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -24,6 +25,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<Tier> Tiers => Set<Tier>();
     public DbSet<Purchase> Purchases => Set<Purchase>();
     public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
+    public DbSet<ActivityRule> ActivityRules => Set<ActivityRule>();
+    public DbSet<ActivityAward> ActivityAwards => Set<ActivityAward>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -122,6 +125,26 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.PointsPerCurrencyUnit).HasPrecision(18, 4);
             e.Property(x => x.Rounding).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Base).HasConversion<string>().HasMaxLength(16);
+        });
+
+        b.Entity<ActivityRule>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Key).HasMaxLength(64);
+            e.Property(x => x.Type).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Description).HasMaxLength(500);
+            e.HasIndex(x => new { x.ProgramId, x.Key }).IsUnique();
+        });
+
+        b.Entity<ActivityAward>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RuleKey).HasMaxLength(64);
+            e.Property(x => x.Reference).HasMaxLength(200);
+            // The idempotency of an activity, and (by its prefix) the lookup of a member's earlier awards for the limits.
+            e.HasIndex(x => new { x.ProgramId, x.RuleKey, x.MemberId, x.Reference }).IsUnique();
+            e.HasIndex(x => new { x.ProgramId, x.MemberId, x.OccurredAt });
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
         });
 
         b.Entity<IdempotencyRecord>(e =>
