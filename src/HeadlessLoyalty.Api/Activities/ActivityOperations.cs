@@ -126,6 +126,8 @@ public static class ActivityOperations
     {
         if (string.IsNullOrWhiteSpace(input.Key))
             throw new InvalidInputException("key", "The activity key is required.");
+        if (input.Key.Trim().Length > ActivityRules.MaxKeyLength)
+            throw new InvalidInputException("key", $"An activity key is at most {ActivityRules.MaxKeyLength} characters.");
         if (string.IsNullOrWhiteSpace(input.Reference))
             throw new InvalidInputException("reference", "The activity reference is required (e.g. the review's id).");
         var reference = input.Reference.Trim();
