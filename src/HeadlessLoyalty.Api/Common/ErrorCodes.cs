@@ -22,4 +22,6 @@ public static class ErrorCodes
     public const string CurrencyMismatch = "CURRENCY_MISMATCH";
     public const string RewardNotFound = "REWARD_NOT_FOUND";
     public const string RewardDisabled = "REWARD_DISABLED";
+    public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
+    public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
 }

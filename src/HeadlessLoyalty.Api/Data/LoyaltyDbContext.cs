@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using HeadlessLoyalty.Api.Events;
+using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -29,6 +30,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
     public DbSet<Reward> Rewards => Set<Reward>();
     public DbSet<Coupon> Coupons => Set<Coupon>();
+    public DbSet<ActivityRule> ActivityRules => Set<ActivityRule>();
+    public DbSet<ActivityAward> ActivityAwards => Set<ActivityAward>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -163,6 +166,26 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.HasIndex(x => new { x.ProgramId, x.MemberId, x.RecordedAt });
             // The sequencer's queue: events not yet given a position.
             e.HasIndex(x => x.Position);
+        });
+
+        b.Entity<ActivityRule>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Key).HasMaxLength(64);
+            e.Property(x => x.Type).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Description).HasMaxLength(500);
+            e.HasIndex(x => new { x.ProgramId, x.Key }).IsUnique();
+        });
+
+        b.Entity<ActivityAward>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RuleKey).HasMaxLength(64);
+            e.Property(x => x.Reference).HasMaxLength(200);
+            // The idempotency of an activity, and (by its prefix) the lookup of a member's earlier awards for the limits.
+            e.HasIndex(x => new { x.ProgramId, x.RuleKey, x.MemberId, x.Reference }).IsUnique();
+            e.HasIndex(x => new { x.ProgramId, x.MemberId, x.OccurredAt });
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
         });
 
         b.Entity<IdempotencyRecord>(e =>

@@ -1,4 +1,5 @@
 using GraphQL;
+using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -66,6 +67,13 @@ public static class GraphQLExtensions
                 return null;
             var purchase = await c.Db().Purchases.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, c.CancellationToken);
             return purchase is not null && MayRead(c, purchase.MemberId) ? PurchaseView.Of(purchase) : null;
+        })
+        .Register(ActivityAwardType.TypeName, async (c, raw) =>
+        {
+            if (!Guid.TryParse(raw, out var id))
+                return null;
+            var award = await c.Db().ActivityAwards.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, c.CancellationToken);
+            return award is not null && MayRead(c, award.MemberId) ? ActivityAwardView.Of(award) : null;
         })
         .Register(TierType.TypeName, async (c, raw) =>
             Guid.TryParse(raw, out var id) ? await c.Db().Tiers.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, c.CancellationToken) : null);

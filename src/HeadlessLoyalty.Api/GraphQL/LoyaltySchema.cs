@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.Types;
+using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
@@ -37,6 +38,7 @@ public sealed class QueryType : ObjectGraphType
         TierFields.AddQueries(this);
         ProgramFields.AddQueries(this);
         PurchaseFields.AddQueries(this);
+        ActivityFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -50,5 +52,6 @@ public sealed class MutationType : ObjectGraphType
         MemberFields.AddMutations(this);
         PointsFields.AddMutations(this);
         PurchaseFields.AddMutations(this);
+        ActivityFields.AddMutations(this);
     }
 }

@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Points;
@@ -65,6 +66,13 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Argument<IntGraphType>("last", "Purchases before `before`, at most 100.")
             .Argument<StringGraphType>("before", "Cursor of the purchase to end before.")
             .ResolveAsync(async c => await PurchaseFields.OfMemberAsync(c, c.Source.Id));
+        Field<NonNullGraphType<ConnectionGraphType<ActivityAwardType, ActivityAwardView>>>("activities")
+            .Description("Points earned for activities (reviews, shares, sign-up, birthday, custom), newest first. `first` defaults to 20, at most 100.")
+            .Argument<IntGraphType>("first", "Awards after `after`, at most 100.")
+            .Argument<StringGraphType>("after", "Cursor of the award to start after.")
+            .Argument<IntGraphType>("last", "Awards before `before`, at most 100.")
+            .Argument<StringGraphType>("before", "Cursor of the award to end before.")
+            .ResolveAsync(async c => await ActivityFields.OfMemberAsync(c, c.Source.Id));
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using HeadlessLoyalty.GraphQL.Authorization;
@@ -37,6 +38,9 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Mutation.recordPurchase"] = [Roles.Admin, Roles.Pos, Roles.Service],
         ["Mutation.reversePurchase"] = [Roles.Admin, Roles.Pos, Roles.Service],
         ["Mutation.updateEarningRules"] = [Roles.Admin],
+        ["Query.activityRules"] = [Roles.Admin, Roles.Pos, Roles.Partner, Roles.Service],
+        ["Mutation.upsertActivityRule"] = [Roles.Admin],
+        ["Mutation.recordActivity"] = [Roles.Admin, Roles.Pos, Roles.Service],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -50,7 +54,7 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
 
     private sealed record Seed(string Slug, Guid MemberId);
 
-    // One program and member per factory: the matrix has 66 rows per provider, each only needs a valid target.
+    // One program and member per factory: the matrix has a row per root field and caller, each only needs a valid target.
     private static readonly ConcurrentDictionary<LoyaltyApiFactory, Lazy<Task<Seed>>> Seeds = new();
 
     private Task<Seed> SeedAsync() => Seeds.GetOrAdd(_app, app => new Lazy<Task<Seed>>(async () =>
@@ -59,6 +63,7 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         await app.CreateProgramAsync(slug);
         var member = await app.EnrollAsync(slug, "matrix@example.com", "Mat", "Rix");
         await app.AdjustAsync(slug, member.Id, 1_000);
+        await app.WithTenantAsync(slug, db => ActivityOperations.UpsertRuleAsync(db, app.Clock, new ActivityRuleInput(ActivityType.Custom, "matrix", 1)));
         return new Seed(slug, member.Id);
     })).Value;
 
@@ -87,6 +92,10 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Mutation.reversePurchase" => ("mutation($ref: String!) { reversePurchase(input: { channel: POS, orderReference: $ref }) { pointsTakenBack userErrors { code } } }",
             new { @ref = Guid.NewGuid().ToString("N") }),
         "Mutation.updateEarningRules" => ("mutation { updateEarningRules(input: { pendingDays: 0 }) { earningRules { pendingDays } userErrors { code } } }", new { }),
+        "Query.activityRules" => ("{ activityRules { key points } }", new { }),
+        "Mutation.upsertActivityRule" => ("mutation { upsertActivityRule(input: { type: REVIEW, points: 5 }) { activityRule { key } userErrors { code } } }", new { }),
+        "Mutation.recordActivity" => ("mutation($id: ID!, $ref: String!) { recordActivity(input: { memberId: $id, key: \"matrix\", reference: $ref }) { award { id } userErrors { code } } }",
+            new { id = MemberId(memberId), @ref = Guid.NewGuid().ToString("N") }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -18,12 +19,14 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 {
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
-    private sealed record Tenant(string Slug, string Tag, IReadOnlyList<MemberView> Members, IReadOnlyList<Guid> EntryIds, IReadOnlyList<Guid> TierIds, IReadOnlyList<PurchaseView> Purchases)
+    private sealed record Tenant(string Slug, string Tag, IReadOnlyList<MemberView> Members, IReadOnlyList<Guid> EntryIds, IReadOnlyList<Guid> TierIds, IReadOnlyList<PurchaseView> Purchases, IReadOnlyList<ActivityAwardView> Awards)
     {
         public MemberView First => Members[0];
+        /// <summary>The program's custom activity key (carries the tag).</summary>
+        public string CustomKey => $"quiz-{Tag}";
     }
 
-    /// <summary>A program whose names carry <paramref name="tag"/> (so a leak is searchable), tiers, earning rules, members, points, purchases, one blocked member.</summary>
+    /// <summary>A program whose names carry <paramref name="tag"/> (so a leak is searchable), tiers, earning rules, activity rules, members, points, purchases, activity awards, one blocked member.</summary>
     private async Task<Tenant> SeedAsync(string prefix, int memberCount)
     {
         var slug = NewSlug(prefix);
@@ -31,9 +34,12 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         await _app.CreateProgramAsync(slug, $"Program {tag}");
         var tiers = await _app.AddTiersAsync(slug, ($"Base{tag}", 0), ($"Silver{tag}", 100), ($"Gold{tag}", 1_000));
         await _app.WithTenantAsync(slug, db => PurchaseOperations.UpdateSettingsAsync(db, _app.Clock, new EarningSettings(PointsPerCurrencyUnit: 3m, WelcomeBonusPoints: 7)));
+        await _app.WithTenantAsync(slug, db => ActivityOperations.UpsertRuleAsync(db, _app.Clock, new ActivityRuleInput(ActivityType.Review, null, 4, DailyLimit: 5, Description: $"Review {tag}")));
+        await _app.WithTenantAsync(slug, db => ActivityOperations.UpsertRuleAsync(db, _app.Clock, new ActivityRuleInput(ActivityType.Custom, $"quiz-{tag}", 6)));
         var members = new List<MemberView>();
         var entries = new List<Guid>();
         var purchases = new List<PurchaseView>();
+        var awards = new List<ActivityAwardView>();
         for (var i = 0; i < memberCount; i++)
         {
             var member = await _app.EnrollAsync(slug, $"{tag}-{i}@example.com", $"First{tag}{i}", $"Last{tag}{i}");
@@ -42,12 +48,14 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             entries.Add((await _app.PostAsync(slug, new PostPointsInput(member.Id, LedgerEntryKind.Earn, 20, SourceReference: $"order-{tag}-{i}"))).Entry.Id);
             purchases.Add((await _app.WithTenantAsync(slug, db => PurchaseOperations.RecordAsync(db, _app.Clock, "test:seed", new RecordPurchaseInput(
                 member.Id, PurchaseChannel.Online, "shop", null, $"purchase-{tag}-{i}", 10m, null, "USD", null, PurchaseStatus.Completed)))).Purchase);
+            awards.Add((await _app.WithTenantAsync(slug, db => ActivityOperations.RecordAsync(db, _app.Clock, "test:seed",
+                new RecordActivityInput(member.Id, "review", $"review-{tag}-{i}")))).Award);
         }
         await _app.WithTenantAsync(slug, db => MemberOperations.BlockAsync(db, _app.Clock, "test:seed", members[^1].Id));
-        return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)], purchases);
+        return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)], purchases, awards);
     }
 
-    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules);
+    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules, string ActivityRules, string ActivityAwards);
 
     /// <summary>Everything of a program that a write could touch, as comparable text.</summary>
     private Task<Snapshot> SnapshotAsync(string slug) => _app.WithTenantAsync(slug, async db => new Snapshot(
@@ -58,7 +66,9 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         string.Join("\n", (await db.LedgerEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync()).Select(e => $"{e.Id}|{e.Points}|{e.Status}")),
         string.Join("\n", (await db.IdempotencyRecords.AsNoTracking().ToListAsync()).Select(r => $"{r.Operation}|{r.Key}").Order()),
         string.Join("\n", (await db.Purchases.AsNoTracking().OrderBy(p => p.Id).ToListAsync()).Select(p => $"{p.Id}|{p.Status}|{p.RefundedAmount}|{p.PointsReversed}|{p.PointsApprovedAt:O}")),
-        (await PurchaseOperations.GetSettingsAsync(db)).ToString()));
+        (await PurchaseOperations.GetSettingsAsync(db)).ToString(),
+        string.Join("\n", await ActivityOperations.GetRulesAsync(db)),
+        string.Join("\n", (await db.ActivityAwards.AsNoTracking().OrderBy(a => a.Id).ToListAsync()).Select(a => $"{a.Id}|{a.MemberId}|{a.RuleKey}|{a.Reference}|{a.Points}|{a.EntryId}"))));
 
     /// <summary>Every value of B a response of A must never contain.</summary>
     private static IEnumerable<string> Secrets(Tenant b) =>
@@ -66,7 +76,8 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
          .. b.Members.SelectMany(m => new[] { m.Id.ToString(), MemberId(m.Id), m.MemberCode, m.Email }),
          .. b.EntryIds.SelectMany(e => new[] { e.ToString(), EntryId(e) }),
          .. b.TierIds.SelectMany(t => new[] { t.ToString(), TierId(t) }),
-         .. b.Purchases.SelectMany(p => new[] { p.Id.ToString(), PurchaseId(p.Id), p.OrderReference })];
+         .. b.Purchases.SelectMany(p => new[] { p.Id.ToString(), PurchaseId(p.Id), p.OrderReference }),
+         .. b.Awards.SelectMany(a => new[] { a.Id.ToString(), AwardId(a.Id), a.Reference })];
 
     /// <param name="sent">Values of B the request itself carried: an error message may echo the caller's own input.</param>
     private static void AssertNoLeak(GraphQLResult result, Tenant b, string what, params string[] sent)
@@ -116,13 +127,14 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Equal(JsonValueKind.Null, node.Data.GetProperty("node").ValueKind);
             AssertNoLeak(node, b, "node");
         }
-        using (var node = await client.PostGraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id = PurchaseId(b.Purchases[0].Id) }))
+        foreach (var (id, what) in new[] { (PurchaseId(b.Purchases[0].Id), "purchase"), (AwardId(b.Awards[0].Id), "activity award") })
         {
+            using var node = await client.PostGraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id });
             Assert.Equal(JsonValueKind.Null, node.Data.GetProperty("node").ValueKind);
-            AssertNoLeak(node, b, "node(B's purchase)");
+            AssertNoLeak(node, b, $"node(B's {what})");
         }
         // ...while A's own entry, tier and purchase resolve through node.
-        foreach (var id in new[] { EntryId(a.EntryIds[0]), TierId(a.TierIds[1]), PurchaseId(a.Purchases[0].Id) })
+        foreach (var id in new[] { EntryId(a.EntryIds[0]), TierId(a.TierIds[1]), PurchaseId(a.Purchases[0].Id), AwardId(a.Awards[0].Id) })
         {
             using var node = await client.PostGraphQLAsync("query($id: ID!) { node(id: $id) { id } }", new { id });
             Assert.Equal(id, node.Data.GetProperty("node").GetProperty("id").GetString());
@@ -156,6 +168,18 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         {
             AssertNoLeak(purchases, b, "member.purchases");
             Assert.Equal([a.Purchases[0].OrderReference], purchases.Data.GetProperty("member").GetProperty("purchases").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("orderReference").GetString()));
+        }
+
+        // A's activity rules and A's member's awards only.
+        using (var rules = await client.PostGraphQLAsync("{ activityRules { key points description } }"))
+        {
+            AssertNoLeak(rules, b, "activityRules");
+            Assert.Equal([a.CustomKey, "review"], rules.Data.GetProperty("activityRules").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+        }
+        using (var activities = await client.PostGraphQLAsync("query($id: ID!) { member(by: { id: $id }) { activities(first: 50) { totalCount nodes { id key reference points } } } }", new { id = MemberId(a.First.Id) }))
+        {
+            AssertNoLeak(activities, b, "member.activities");
+            Assert.Equal([a.Awards[0].Reference], activities.Data.GetProperty("member").GetProperty("activities").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("reference").GetString()));
         }
 
         using var tiers = await client.PostGraphQLAsync("{ tiers { id name } program { slug name } }");
@@ -215,6 +239,34 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Equal(["PURCHASE_NOT_FOUND"], reverse.UserErrorCodes("reversePurchase"));
             AssertNoLeak(reverse, b, "reversePurchase", b.Purchases[0].OrderReference);
         }
+        // Activities: B's member cannot earn through A (not even by replaying B's own reference), B's keys do not exist in A.
+        foreach (var (key, reference) in new[] { ("review", "steal-review"), ("review", b.Awards[0].Reference) })
+        {
+            using var record = await client.PostGraphQLAsync(
+                "mutation($id: ID!, $key: String!, $ref: String!) { recordActivity(input: { memberId: $id, key: $key, reference: $ref }) { award { id } balance { approved } replayed userErrors { code field } } }",
+                new { id = MemberId(active.Id), key, @ref = reference });
+            Assert.Equal(["MEMBER_NOT_FOUND"], record.UserErrorCodes("recordActivity"));
+            Assert.Equal(JsonValueKind.Null, record.Data.GetProperty("recordActivity").GetProperty("award").ValueKind);
+            AssertNoLeak(record, b, "recordActivity(B's member)", reference);
+        }
+        using (var foreignKey = await client.PostGraphQLAsync(
+            "mutation($id: ID!, $key: String!) { recordActivity(input: { memberId: $id, key: $key, reference: \"x\" }) { award { id } userErrors { code field } } }",
+            new { id = MemberId(a.First.Id), key = b.CustomKey }))
+        {
+            Assert.Equal(["ACTIVITY_NOT_FOUND"], foreignKey.UserErrorCodes("recordActivity"));
+            AssertNoLeak(foreignKey, b, "recordActivity(B's key)", b.CustomKey);
+        }
+        if (Allowed(role, "Mutation.upsertActivityRule"))
+        {
+            // The same key in A is A's own rule: B's rule with that key keeps its points.
+            using var upsert = await client.PostGraphQLAsync(
+                "mutation($key: String!) { upsertActivityRule(input: { type: CUSTOM, key: $key, points: 999, enabled: false }) { activityRule { key points } userErrors { code } } }",
+                new { key = b.CustomKey });
+            Assert.Empty(upsert.UserErrorCodes("upsertActivityRule"));
+            using var review = await client.PostGraphQLAsync("mutation { upsertActivityRule(input: { type: REVIEW, points: 1000 }) { activityRule { points } userErrors { code } } }");
+            Assert.Empty(review.UserErrorCodes("upsertActivityRule"));
+        }
+
         if (Allowed(role, "Mutation.updateEarningRules"))
         {
             using var rules = await client.PostGraphQLAsync("mutation { updateEarningRules(input: { pointsPerCurrencyUnit: 50, pendingDays: 3 }) { earningRules { pointsPerCurrencyUnit } userErrors { code } } }");
@@ -237,7 +289,9 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 
         var after = await SnapshotAsync(b.Slug);
         Assert.Equal(before, after);
-        Assert.Equal(b.Members.Count * 4, after.Entries.Split('\n').Length); // adjustment, earn, purchase, welcome bonus
+        Assert.Equal(b.Members.Count * 5, after.Entries.Split('\n').Length); // adjustment, earn, purchase, welcome bonus, activity
+        Assert.Equal(b.Members.Count, after.ActivityAwards.Split('\n').Length);
+        Assert.Contains($"{b.CustomKey}, Type = Custom, Points = 6", after.ActivityRules);
         Assert.Contains("Blocked", after.Members);
     }
 }

@@ -6,11 +6,35 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class Rewards : Migration
+    public partial class EventsAndRewards : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "DomainEvents",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MemberId = table.Column<Guid>(type: "uuid", nullable: true),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    Position = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DomainEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DomainEvents_Programs_ProgramId",
+                        column: x => x.ProgramId,
+                        principalTable: "Programs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateTable(
                 name: "Rewards",
                 columns: table => new
@@ -106,6 +130,21 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                 column: "RewardId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DomainEvents_Position",
+                table: "DomainEvents",
+                column: "Position");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DomainEvents_ProgramId_MemberId_RecordedAt",
+                table: "DomainEvents",
+                columns: new[] { "ProgramId", "MemberId", "RecordedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DomainEvents_ProgramId_Position",
+                table: "DomainEvents",
+                columns: new[] { "ProgramId", "Position" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Rewards_ProgramId",
                 table: "Rewards",
                 column: "ProgramId");
@@ -116,6 +155,9 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "Coupons");
+
+            migrationBuilder.DropTable(
+                name: "DomainEvents");
 
             migrationBuilder.DropTable(
                 name: "Rewards");

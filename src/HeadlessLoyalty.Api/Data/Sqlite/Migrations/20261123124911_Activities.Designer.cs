@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SqliteLoyaltyDbContext))]
-    [Migration("20261123124919_Events")]
-    partial class Events
+    [Migration("20261123124911_Activities")]
+    partial class Activities
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -20,23 +20,22 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
-            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+            modelBuilder.Entity("HeadlessLoyalty.Api.Activities.ActivityAward", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("MemberId")
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("Position")
+                    b.Property<long>("Points")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ProgramId")
@@ -45,20 +44,78 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.Property<long>("RecordedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Type")
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleKey")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Position");
+                    b.HasIndex("MemberId");
 
-                    b.HasIndex("ProgramId", "Position");
+                    b.HasIndex("ProgramId", "MemberId", "OccurredAt");
 
-                    b.HasIndex("ProgramId", "MemberId", "RecordedAt");
+                    b.HasIndex("ProgramId", "RuleKey", "MemberId", "Reference")
+                        .IsUnique();
 
-                    b.ToTable("DomainEvents");
+                    b.ToTable("ActivityAwards");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Activities.ActivityRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DailyLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LifetimeLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MonthlyLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("WeeklyLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("ActivityRules");
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
@@ -516,7 +573,22 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.ToTable("DataProtectionKeys");
                 });
 
-            modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+            modelBuilder.Entity("HeadlessLoyalty.Api.Activities.ActivityAward", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Activities.ActivityRule", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
