@@ -4,6 +4,7 @@ using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Relay;
@@ -38,6 +39,7 @@ public sealed class QueryType : ObjectGraphType
         TierFields.AddQueries(this);
         ProgramFields.AddQueries(this);
         PurchaseFields.AddQueries(this);
+        RewardFields.AddQueries(this);
         ActivityFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
@@ -52,6 +54,7 @@ public sealed class MutationType : ObjectGraphType
         MemberFields.AddMutations(this);
         PointsFields.AddMutations(this);
         PurchaseFields.AddMutations(this);
+        RewardFields.AddMutations(this);
         ActivityFields.AddMutations(this);
     }
 }

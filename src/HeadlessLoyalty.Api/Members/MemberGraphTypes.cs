@@ -4,6 +4,7 @@ using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Connections;
 using HeadlessLoyalty.GraphQL.DataLoading;
@@ -66,6 +67,16 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Argument<IntGraphType>("last", "Purchases before `before`, at most 100.")
             .Argument<StringGraphType>("before", "Cursor of the purchase to end before.")
             .ResolveAsync(async c => await PurchaseFields.OfMemberAsync(c, c.Source.Id));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardType>>>>("eligibleRewards")
+            .Description("Enabled rewards the member's approved points afford now, cheapest first (none while blocked).")
+            .ResolveAsync(async c => await RewardOperations.EligibleAsync(c.Db(), c.Source.Id, c.CancellationToken));
+        Field<NonNullGraphType<ConnectionGraphType<CouponType, CouponView>>>("coupons")
+            .Description("Coupons issued for the member's points, newest first. `first` defaults to 20, at most 100.")
+            .Argument<IntGraphType>("first", "Coupons after `after`, at most 100.")
+            .Argument<StringGraphType>("after", "Cursor of the coupon to start after.")
+            .Argument<IntGraphType>("last", "Coupons before `before`, at most 100.")
+            .Argument<StringGraphType>("before", "Cursor of the coupon to end before.")
+            .ResolveAsync(async c => await RewardFields.CouponsAsync(c, c.Source.Id));
         Field<NonNullGraphType<ConnectionGraphType<ActivityAwardType, ActivityAwardView>>>("activities")
             .Description("Points earned for activities (reviews, shares, sign-up, birthday, custom), newest first. `first` defaults to 20, at most 100.")
             .Argument<IntGraphType>("first", "Awards after `after`, at most 100.")

@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
@@ -19,7 +20,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 {
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
-    private sealed record Tenant(string Slug, string Tag, IReadOnlyList<MemberView> Members, IReadOnlyList<Guid> EntryIds, IReadOnlyList<Guid> TierIds, IReadOnlyList<PurchaseView> Purchases, IReadOnlyList<ActivityAwardView> Awards)
+    private sealed record Tenant(string Slug, string Tag, IReadOnlyList<MemberView> Members, IReadOnlyList<Guid> EntryIds, IReadOnlyList<Guid> TierIds, IReadOnlyList<PurchaseView> Purchases, IReadOnlyList<ActivityAwardView> Awards, Reward Reward)
     {
         public MemberView First => Members[0];
         /// <summary>The program's custom activity key (carries the tag).</summary>
@@ -51,11 +52,13 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             awards.Add((await _app.WithTenantAsync(slug, db => ActivityOperations.RecordAsync(db, _app.Clock, "test:seed",
                 new RecordActivityInput(member.Id, "review", $"review-{tag}-{i}")))).Award);
         }
+        var reward = await _app.WithTenantAsync(slug, db => RewardOperations.CreateAsync(db, _app.Clock, new RewardDefinition($"Reward{tag}", RewardKind.FreeShipping, 10)));
+        await _app.WithTenantAsync(slug, db => RewardOperations.RedeemAsync(db, _app.Clock, "test:seed", new RedeemInput(members[0].Id, reward.Id), $"seed-{tag}"));
         await _app.WithTenantAsync(slug, db => MemberOperations.BlockAsync(db, _app.Clock, "test:seed", members[^1].Id));
-        return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)], purchases, awards);
+        return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)], purchases, awards, reward);
     }
 
-    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules, string ActivityRules, string ActivityAwards);
+    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules, string ActivityRules, string ActivityAwards, string Rewards, string Coupons, string Events);
 
     /// <summary>Everything of a program that a write could touch, as comparable text.</summary>
     private Task<Snapshot> SnapshotAsync(string slug) => _app.WithTenantAsync(slug, async db => new Snapshot(
@@ -68,7 +71,10 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         string.Join("\n", (await db.Purchases.AsNoTracking().OrderBy(p => p.Id).ToListAsync()).Select(p => $"{p.Id}|{p.Status}|{p.RefundedAmount}|{p.PointsReversed}|{p.PointsApprovedAt:O}")),
         (await PurchaseOperations.GetSettingsAsync(db)).ToString(),
         string.Join("\n", await ActivityOperations.GetRulesAsync(db)),
-        string.Join("\n", (await db.ActivityAwards.AsNoTracking().OrderBy(a => a.Id).ToListAsync()).Select(a => $"{a.Id}|{a.MemberId}|{a.RuleKey}|{a.Reference}|{a.Points}|{a.EntryId}"))));
+        string.Join("\n", (await db.ActivityAwards.AsNoTracking().OrderBy(a => a.Id).ToListAsync()).Select(a => $"{a.Id}|{a.MemberId}|{a.RuleKey}|{a.Reference}|{a.Points}|{a.EntryId}")),
+        string.Join("\n", (await db.Rewards.AsNoTracking().OrderBy(r => r.Id).ToListAsync()).Select(r => $"{r.Id}|{r.Name}|{r.PointsCost}|{r.Enabled}")),
+        string.Join("\n", (await db.Coupons.AsNoTracking().OrderBy(c => c.Id).ToListAsync()).Select(c => $"{c.Id}|{c.Code}|{c.Status}")),
+        string.Join("\n", (await db.DomainEvents.AsNoTracking().ToListAsync()).Select(e => $"{e.Id}|{e.Type}").Order())));
 
     /// <summary>Every value of B a response of A must never contain.</summary>
     private static IEnumerable<string> Secrets(Tenant b) =>
@@ -77,6 +83,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
          .. b.EntryIds.SelectMany(e => new[] { e.ToString(), EntryId(e) }),
          .. b.TierIds.SelectMany(t => new[] { t.ToString(), TierId(t) }),
          .. b.Purchases.SelectMany(p => new[] { p.Id.ToString(), PurchaseId(p.Id), p.OrderReference }),
+         b.Reward.Id.ToString(), RewardId(b.Reward.Id),
          .. b.Awards.SelectMany(a => new[] { a.Id.ToString(), AwardId(a.Id), a.Reference })];
 
     /// <param name="sent">Values of B the request itself carried: an error message may echo the caller's own input.</param>
@@ -224,6 +231,22 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             AssertNoLeak(result, b, field);
         }
 
+        // Rewards: A cannot spend B's member's points, nor redeem B's reward for its own member.
+        foreach (var (member, reward, code) in new[] { (MemberId(active.Id), RewardId(a.Reward.Id), "MEMBER_NOT_FOUND"), (MemberId(a.First.Id), RewardId(b.Reward.Id), "REWARD_NOT_FOUND") })
+        {
+            using var redeem = await client.PostGraphQLAsync(
+                "mutation($member: ID!, $reward: ID!, $key: String!) { redeemCoupon(input: { member: { id: $member }, rewardId: $reward, idempotencyKey: $key }) { coupon { id code } balance { approved } userErrors { code field } } }",
+                new { member, reward, key = Guid.NewGuid().ToString("N") });
+            Assert.Equal([code], redeem.UserErrorCodes("redeemCoupon"));
+            AssertNoLeak(redeem, b, "redeemCoupon", member, reward);
+        }
+        if (Allowed(role, "Mutation.updateReward"))
+        {
+            using var update = await client.PostGraphQLAsync("mutation($id: ID!) { updateReward(id: $id, input: { name: \"Hijacked\", kind: FREE_SHIPPING, pointsCost: 1 }) { reward { id } userErrors { code } } }",
+                new { id = RewardId(b.Reward.Id) });
+            Assert.Equal(["REWARD_NOT_FOUND"], update.UserErrorCodes("updateReward"));
+        }
+
         // Purchases: B's member cannot earn through A, B's orders cannot be refunded through A, A's rules are A's.
         using (var record = await client.PostGraphQLAsync(
             "mutation($id: ID!) { recordPurchase(input: { memberId: $id, channel: ONLINE, storeId: \"shop\", orderReference: \"steal-1\", amount: 1000, currency: \"USD\" }) { purchase { id } balance { approved } userErrors { code field } } }",
@@ -289,7 +312,8 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 
         var after = await SnapshotAsync(b.Slug);
         Assert.Equal(before, after);
-        Assert.Equal(b.Members.Count * 5, after.Entries.Split('\n').Length); // adjustment, earn, purchase, welcome bonus, activity
+        Assert.Equal(b.Members.Count * 5 + 1, after.Entries.Split('\n').Length); // adjustment, earn, purchase, welcome bonus, activity; one redemption
+        Assert.Contains("|Issued", after.Coupons);
         Assert.Equal(b.Members.Count, after.ActivityAwards.Split('\n').Length);
         Assert.Contains($"{b.CustomKey}, Type = Custom, Points = 6", after.ActivityRules);
         Assert.Contains("Blocked", after.Members);

@@ -15,6 +15,7 @@ public static class GraphQLSeed
     public static string EntryId(Guid id) => GlobalId.Encode("LedgerEntry", id.ToString());
     public static string TierId(Guid id) => GlobalId.Encode("Tier", id.ToString());
     public static string PurchaseId(Guid id) => GlobalId.Encode("Purchase", id.ToString());
+    public static string RewardId(Guid id) => GlobalId.Encode("Reward", id.ToString());
     public static string AwardId(Guid id) => GlobalId.Encode("ActivityAward", id.ToString());
 
     public static Task<MemberView> EnrollAsync(this LoyaltyApiFactory app, string slug, string email, string? firstName = null, string? lastName = null) =>
