@@ -16,6 +16,13 @@ internal static class SchemaExportVerb
             await cli.Out.WriteAsync(sdl);
             return 0;
         }
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            // `dotnet run --project` runs in the project's folder: a path relative to the caller's folder lands here.
+            await cli.Error.WriteLineAsync($"No folder {folder} for --output; give an absolute path or redirect stdout (schema export > schema/schema.graphql).");
+            return 2;
+        }
         await File.WriteAllTextAsync(path, sdl);
         await cli.Error.WriteLineAsync($"Schema written to {Path.GetFullPath(path)}.");
         return 0;

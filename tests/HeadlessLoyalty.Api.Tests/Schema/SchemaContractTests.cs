@@ -39,6 +39,19 @@ public sealed class SchemaContractTests(SqliteFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task The_export_verb_refuses_an_output_in_a_folder_that_does_not_exist_with_a_hint_and_exit_code_2()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}", "schema.graphql");
+        var error = new StringWriter();
+
+        var exit = await CliExtensions.RunCliAsync(fixture.Factory.Services, ["schema", "export", "--output", path], new StringWriter(), error);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("redirect stdout", error.ToString());
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public async Task The_export_verb_writes_the_running_schema_to_a_file_without_touching_a_database()
     {
         var path = Path.Combine(Path.GetTempPath(), $"schema-{Guid.NewGuid():N}.graphql");
