@@ -17,6 +17,7 @@ public static class ActivityOperations
 {
     /// <summary>How far ahead of the server clock an activity may be dated (client clock skew); later ones are refused.</summary>
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
+    public static readonly DateTimeOffset EarliestOccurredAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The program's rules, by key.</summary>
     public static async Task<IReadOnlyList<ActivityRuleView>> GetRulesAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
@@ -47,6 +48,8 @@ public static class ActivityOperations
         LoyaltyDbContext db, TimeProvider clock, string actor, RecordActivityInput input, CancellationToken ct = default)
     {
         var (key, reference) = Validate(input);
+        if (input.OccurredAt is { } early && early < EarliestOccurredAt)
+            throw new InvalidInputException("occurredAt", $"An activity is dated {EarliestOccurredAt:yyyy-MM-dd} or later.");
         if (input.OccurredAt is { } given && given > clock.GetUtcNow() + MaxFutureSkew)
             throw new InvalidInputException("occurredAt", "An activity cannot be dated in the future.");
         var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == db.CurrentProgramId, ct);

@@ -65,6 +65,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(m => m.LastName).HasMaxLength(100);
             e.Property(m => m.Phone).HasMaxLength(32);
             e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Version).IsConcurrencyToken();
             e.HasMany(m => m.ExternalIds).WithOne().HasForeignKey(x => x.MemberId);
         });
 
@@ -118,6 +119,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Amount).HasPrecision(18, 4);
             e.Property(x => x.Subtotal).HasPrecision(18, 4);
             e.Property(x => x.RefundedAmount).HasPrecision(18, 4);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.ProgramId, x.Channel, x.StoreId, x.OrderReference }).IsUnique();
             e.HasIndex(x => new { x.ProgramId, x.MemberId, x.OccurredAt });
             e.HasIndex(x => new { x.ProgramId, x.ApprovalDueAt });

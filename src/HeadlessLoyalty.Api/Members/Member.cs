@@ -26,6 +26,8 @@ public sealed class Member : ITenantOwned
     public required DateTimeOffset EnrolledAt { get; init; }
     public MemberStatus Status { get; set; } = MemberStatus.Active;
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Concurrency token: every change bumps it, so concurrent changes (two blocks, a block and an update) retry on fresh data instead of both committing, and each event is written once.</summary>
+    public long Version { get; set; }
     public List<MemberExternalId> ExternalIds { get; init; } = [];
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();

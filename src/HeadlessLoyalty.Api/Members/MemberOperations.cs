@@ -107,6 +107,7 @@ public static class MemberOperations
             if (setBirthday || input.ClearBirthday)
                 (member.BirthdayMonth, member.BirthdayDay, member.BirthdayYear) = birthday;
             member.UpdatedAt = now;
+            member.Version++;
             // An update that changes nothing (a resent form) is not an event.
             if (EventPayloadOf(member) != before || (member.BirthdayMonth, member.BirthdayDay, member.BirthdayYear, member.Phone) != birthdayBefore)
                 DomainEvents.Stage(db, EventTypes.MemberUpdated, member.Id, EventPayloadOf(member), now, now);
@@ -133,6 +134,7 @@ public static class MemberOperations
                 var now = clock.GetUtcNow();
                 member.Status = status;
                 member.UpdatedAt = now;
+                member.Version++;
                 if (status == MemberStatus.Blocked)
                     DomainEvents.Stage(db, EventTypes.MemberBlocked, member.Id, EventPayloadOf(member), now, now);
             }

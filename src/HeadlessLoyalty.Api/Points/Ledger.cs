@@ -31,6 +31,9 @@ public sealed record BalanceState(long Approved, long Pending, long Spent, long 
 /// <item>A debit may not take Approved below zero (INSUFFICIENT_POINTS) unless <c>allowNegative</c> is set (an
 /// admin override); then Approved may go negative, and later credits pay the debt first.</item>
 /// <item>A pending credit is approved (moves Pending to Approved and Lifetime) or cancelled (leaves Pending).</item>
+/// <item>Reversals undo earning: a Reversal debit (a refund taking points back) lowers Lifetime too (a plain
+/// difference, so the fold stays independent of entry order), and buying then refunding cannot climb tiers; a Reversal credit (the line that floors a refund at zero when the points
+/// were already spent) restores spendable points only and leaves Lifetime alone.</item>
 /// </list>
 /// </summary>
 public static class Ledger
@@ -66,7 +69,7 @@ public static class Ledger
         if (points > 0)
             return status == LedgerEntryStatus.Pending
                 ? b with { Pending = b.Pending + points, LastUpdatedAt = at }
-                : b with { Approved = b.Approved + points, Lifetime = b.Lifetime + points, LastUpdatedAt = at };
+                : b with { Approved = b.Approved + points, Lifetime = kind == LedgerEntryKind.Reversal ? b.Lifetime : b.Lifetime + points, LastUpdatedAt = at };
 
         var amount = -points;
         if (b.Approved - amount < 0 && !allowNegative)
@@ -76,6 +79,7 @@ public static class Ledger
             Approved = b.Approved - amount,
             Spent = kind == LedgerEntryKind.Redeem ? b.Spent + amount : b.Spent,
             Expired = kind == LedgerEntryKind.Expire ? b.Expired + amount : b.Expired,
+            Lifetime = kind == LedgerEntryKind.Reversal ? b.Lifetime - amount : b.Lifetime,
             LastUpdatedAt = at,
         };
     }

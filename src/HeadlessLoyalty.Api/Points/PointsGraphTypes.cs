@@ -17,7 +17,7 @@ public sealed class BalanceType : ObjectGraphType<BalanceView>
         Field<NonNullGraphType<LongGraphType>>("total").Description("approved + pending.").Resolve(c => c.Source.Total);
         Field<NonNullGraphType<LongGraphType>>("spent").Description("Points spent on rewards over the membership.").Resolve(c => c.Source.Spent);
         Field<NonNullGraphType<LongGraphType>>("expired").Description("Points lost to expiry over the membership.").Resolve(c => c.Source.Expired);
-        Field<NonNullGraphType<LongGraphType>>("lifetime").Description("Approved points ever earned (credits, not reduced by spending); the tier metric.").Resolve(c => c.Source.Lifetime);
+        Field<NonNullGraphType<LongGraphType>>("lifetime").Description("Approved points ever earned, less what refunds took back (spending does not reduce it); the tier metric.").Resolve(c => c.Source.Lifetime);
         Field<DateTimeGraphType>("lastUpdatedAt").Description("When the balance last changed (UTC; enrollment time until the first entry); null for a member without a balance row.")
             .Resolve(c => c.Source.LastUpdatedAt == default ? null : c.Source.LastUpdatedAt.UtcDateTime);
     }
@@ -55,7 +55,7 @@ public sealed class LedgerEntryKindType : EnumerationGraphType
         Add("ADJUSTMENT", LedgerEntryKind.Adjustment, "A manual change by staff or a service (either sign).");
         Add("REDEEM", LedgerEntryKind.Redeem, "Points spent on a reward (debit).");
         Add("EXPIRE", LedgerEntryKind.Expire, "Points that expired (debit).");
-        Add("REVERSAL", LedgerEntryKind.Reversal, "A reversal of earlier points, e.g. a refund (either sign).");
+        Add("REVERSAL", LedgerEntryKind.Reversal, "Points taken back by a refund (a debit, also lowering lifetime points), or the credit that stops a refund at a zero balance (not counted as earned).");
         Add("BONUS", LedgerEntryKind.Bonus, "Bonus points, e.g. welcome or birthday (credit).");
     }
 }

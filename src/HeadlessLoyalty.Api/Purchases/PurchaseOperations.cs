@@ -49,7 +49,7 @@ public static class PurchaseOperations
     public static async Task<RecordPurchasePayload> RecordAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, RecordPurchaseInput input, CancellationToken ct = default)
     {
-        var storeId = Validate(input);
+        var storeId = Validate(input, clock.GetUtcNow());
         var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == db.CurrentProgramId, ct);
         if (!string.Equals(input.Currency.Trim(), program.Currency, StringComparison.OrdinalIgnoreCase))
             throw new CurrencyMismatchException(input.Currency.Trim().ToUpperInvariant(), program.Currency);
@@ -67,7 +67,9 @@ public static class PurchaseOperations
                 throw new MemberBlockedException(member.Id);
             var multiplier = await TierMultiplierAsync(db, member.Id, token);
             var points = EarningRules.PointsFor(EarningRules.BaseAmount(input.Amount, input.Subtotal, settings), settings, multiplier);
-            var firstPurchase = !await db.Purchases.AnyAsync(p => p.MemberId == member.Id, token);
+            // The welcome bonus goes with the member's first purchase that has an amount: an order of nothing (a free
+            // sample) neither carries it nor uses it up.
+            var firstPurchase = input.Amount > 0 && !await db.Purchases.AnyAsync(p => p.MemberId == member.Id && p.Amount > 0, token);
             var bonus = firstPurchase ? settings.WelcomeBonusPoints : 0;
             var completed = input.Status == PurchaseStatus.Completed;
             var completedAt = completed ? input.OccurredAt ?? now : (DateTimeOffset?)null;
@@ -125,7 +127,10 @@ public static class PurchaseOperations
             existing.Status = PurchaseStatus.Completed;
             existing.CompletedAt = now;
             existing.ApprovalDueAt = EarningRules.ApprovalDueAt(now, settings);
-            if (settings.PendingDays == 0)
+            existing.Version++;
+            // Completion is always recorded; a blocked member's points wait for the approval run after the unblock.
+            var member = await MemberQueries.GetAsync(db, existing.MemberId, ct);
+            if (settings.PendingDays == 0 && member.Status != MemberStatus.Blocked)
                 await ApproveStagedAsync(db, clock, existing, now, ct);
         }
         return new RecordPurchasePayload(PurchaseView.Of(existing), await BalanceAfterAsync(db, existing.MemberId, ct), replayed);
@@ -172,6 +177,7 @@ public static class PurchaseOperations
                 await PointsOperations.StageSettleAsync(db, clock, id, approve: true, ct);
         }
         purchase.PointsApprovedAt = now;
+        purchase.Version++;
     }
 
     /// <summary>
@@ -189,11 +195,13 @@ public static class PurchaseOperations
             throw new InvalidInputException("orderReference", "The order reference is required.");
         if (input.RefundAmount is <= 0)
             throw new InvalidInputException("refundAmount", "A refund amount must be positive (leave it out to refund everything left).");
+        if (input.RefundAmount is { } given && !HasAtMostFourDecimals(given))
+            throw new InvalidInputException("refundAmount", "A refund amount has at most 4 decimals.");
         if (input.Reason is { Length: > Ledger.MaxReasonLength })
             throw new InvalidInputException("reason", $"Reason must be at most {Ledger.MaxReasonLength} characters.");
         if (input.RefundReference is { Length: > MaxReferenceLength })
             throw new InvalidInputException("refundReference", $"The refund reference must be at most {MaxReferenceLength} characters.");
-        var key = input.RefundReference is { Length: > 0 } reference ? RefundKey($"{input.Channel}:{storeId}:{input.OrderReference.Trim()}:{reference}") : null;
+        var key = input.RefundReference is { Length: > 0 } reference ? RefundKey(input.Channel, storeId, input.OrderReference.Trim(), reference) : null;
 
         return await Idempotent.RunAsync(db, clock, ReverseOperation, key, keyRequired: false, input, async token =>
         {
@@ -246,6 +254,7 @@ public static class PurchaseOperations
 
             purchase.RefundedAmount += refund;
             purchase.PointsReversed += takenBack;
+            purchase.Version++;
             var balance = await BalanceAfterAsync(db, purchase.MemberId, token);
             var member = await MemberQueries.GetAsync(db, purchase.MemberId, token);
             DomainEvents.Stage(db, EventTypes.OrderReversed, member.Id, new OrderReversedPayload(
@@ -304,16 +313,25 @@ public static class PurchaseOperations
         $"purchase:{p.Channel.ToString().ToLowerInvariant()}:{p.StoreId}:{p.OrderReference}" is var s && s.Length <= Ledger.MaxSourceReferenceLength
             ? s : s[..Ledger.MaxSourceReferenceLength];
 
-    /// <summary>The idempotency key of one refund: readable when it fits the key column, else its SHA-256.</summary>
-    private static string RefundKey(string composite) =>
-        composite.Length <= Idempotent.MaxKeyLength ? composite : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(composite)));
+    /// <summary>
+    /// The idempotency key of one refund: the SHA-256 of its parts, each prefixed by its length, so parts that contain
+    /// the separator cannot make two refunds share a key (store "a:b" + order "c" is not store "a" + order "b:c").
+    /// </summary>
+    private static string RefundKey(PurchaseChannel channel, string storeId, string orderReference, string refundReference) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{channel}|{storeId.Length}:{storeId}|{orderReference.Length}:{orderReference}|{refundReference.Length}:{refundReference}")));
+
+    private static bool HasAtMostFourDecimals(decimal value) => decimal.Round(value, 4) == value;
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>Checks the shape of the input; returns the normalized store id ("" when none).</summary>
-    private static string Validate(RecordPurchaseInput input)
+    private static readonly DateTimeOffset EarliestOccurredAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
+
+    private static string Validate(RecordPurchaseInput input, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(input.OrderReference))
             throw new InvalidInputException("orderReference", "The order reference is required.");
@@ -324,10 +342,12 @@ public static class PurchaseOperations
             throw new InvalidInputException("storeId", $"The store id must be at most {MaxReferenceLength} characters.");
         if (Trimmed(input.LocationId) is { Length: > MaxReferenceLength })
             throw new InvalidInputException("locationId", $"The location id must be at most {MaxReferenceLength} characters.");
-        if (input.Amount is < 0 or > MaxAmount)
-            throw new InvalidInputException("amount", $"The amount must be between 0 and {MaxAmount}.");
-        if (input.Subtotal is < 0 or > MaxAmount)
-            throw new InvalidInputException("subtotal", $"The subtotal must be between 0 and {MaxAmount}.");
+        if (input.Amount is < 0 or > MaxAmount || !HasAtMostFourDecimals(input.Amount))
+            throw new InvalidInputException("amount", $"The amount must be between 0 and {MaxAmount}, with at most 4 decimals.");
+        if (input.Subtotal is { } subtotal && (subtotal < 0 || subtotal > input.Amount || !HasAtMostFourDecimals(subtotal)))
+            throw new InvalidInputException("subtotal", "The subtotal must be between 0 and the amount, with at most 4 decimals.");
+        if (input.OccurredAt is { } at && (at < EarliestOccurredAt || at > now + MaxFutureSkew))
+            throw new InvalidInputException("occurredAt", $"A purchase is dated between {EarliestOccurredAt:yyyy-MM-dd} and now.");
         if (string.IsNullOrWhiteSpace(input.Currency) || input.Currency.Trim().Length != 3)
             throw new InvalidInputException("currency", "The currency must be an ISO 4217 code such as USD.");
         return storeId;

@@ -81,16 +81,18 @@ public sealed class RewardArgs
 {
     public string Name { get; set; } = "";
     public RewardKind Kind { get; set; }
-    public long PointsCost { get; set; }
+    public long? PointsCost { get; set; }
     public decimal? Value { get; set; }
     public decimal? ValuePerPoint { get; set; }
     public long? MinPoints { get; set; }
     public long? MaxPoints { get; set; }
-    public string CodePrefix { get; set; } = "POINTS";
-    public int ValidityDays { get; set; } = 7;
-    public bool Enabled { get; set; } = true;
+    public string? CodePrefix { get; set; }
+    public int? ValidityDays { get; set; }
+    public bool? Enabled { get; set; }
 
-    public RewardDefinition ToDefinition() => new(Name, Kind, PointsCost, Value, ValuePerPoint, MinPoints, MaxPoints, CodePrefix, ValidityDays, Enabled);
+    // An explicit null means the same as leaving the field out: its default.
+    public RewardDefinition ToDefinition() =>
+        new(Name, Kind, PointsCost ?? 0, Value, ValuePerPoint, MinPoints, MaxPoints, CodePrefix ?? "POINTS", ValidityDays ?? 7, Enabled ?? true);
 }
 
 public sealed class RewardInputType : InputObjectGraphType<RewardArgs>

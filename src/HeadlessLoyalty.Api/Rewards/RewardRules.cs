@@ -18,6 +18,8 @@ public static partial class RewardRules
 {
     public const int MaxValidityDays = 90;
     public const int CodeLength = 8;
+    /// <summary>No coupon is worth less than a cent: a points discount rounds down to the cent.</summary>
+    public const decimal MinCouponValue = 0.01m;
     // No 0/O, 1/I/L: codes are read aloud at tills and typed from emails.
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
@@ -29,7 +31,7 @@ public static partial class RewardRules
     {
         if (string.IsNullOrWhiteSpace(d.Name) || d.Name.Trim().Length > 100)
             throw new InvalidInputException("name", "A reward needs a name of 1-100 characters.");
-        if (!PrefixPattern().IsMatch(d.CodePrefix))
+        if (d.CodePrefix is null || !PrefixPattern().IsMatch(d.CodePrefix))
             throw new InvalidInputException("codePrefix", "The code prefix must be 1-20 characters of A-Z and 0-9.");
         if (d.ValidityDays is < 1 or > MaxValidityDays)
             throw new InvalidInputException("validityDays", $"Coupons stay valid 1 to {MaxValidityDays} days.");
@@ -41,6 +43,8 @@ public static partial class RewardRules
                 throw new InvalidInputException("minPoints", "A points discount needs a minimum of at least 1 point.");
             if (d.MaxPoints is { } max && (max < min || max > Ledger.MaxPointsPerEntry))
                 throw new InvalidInputException("maxPoints", "The maximum must be at least the minimum.");
+            if (min * perPoint < MinCouponValue)
+                throw new InvalidInputException("minPoints", $"The minimum must be worth at least {MinCouponValue} (minPoints x valuePerPoint).");
             if (d.PointsCost != 0 || d.Value is not null)
                 throw new InvalidInputException("pointsCost", "A points discount is priced by valuePerPoint, not by pointsCost or value.");
             return;

@@ -92,6 +92,7 @@ public sealed class ActivityOperationsTests
         var blocked = await Assert.ThrowsAsync<MemberBlockedException>(() => ActivityOperations.RecordAsync(ctx, _clock, "t", new RecordActivityInput(bob, "review", "r1")));
         var missing = await Assert.ThrowsAsync<MemberNotFoundException>(() => ActivityOperations.RecordAsync(ctx, _clock, "t", new RecordActivityInput(Guid.NewGuid(), "review", "r1")));
         var future = await Assert.ThrowsAsync<HeadlessLoyalty.Api.Common.InvalidInputException>(() => ActivityOperations.RecordAsync(ctx, _clock, "t", new RecordActivityInput(ann, "review", "r4", _clock.Now.AddHours(1))));
+        var ancient = await Assert.ThrowsAsync<HeadlessLoyalty.Api.Common.InvalidInputException>(() => ActivityOperations.RecordAsync(ctx, _clock, "t", new RecordActivityInput(ann, "review", "r5", DateTimeOffset.MinValue)));
         var longKey = await Assert.ThrowsAsync<HeadlessLoyalty.Api.Common.InvalidInputException>(() => ActivityOperations.RecordAsync(ctx, _clock, "t", new RecordActivityInput(ann, new string('k', 64), "r4")));
         var noReference = await Assert.ThrowsAsync<HeadlessLoyalty.Api.Common.InvalidInputException>(() => ActivityOperations.RecordAsync(ctx, _clock, "t", new RecordActivityInput(ann, "review", " ")));
         // The next day the daily window is open again, until the lifetime limit closes it for good.
@@ -112,6 +113,7 @@ public sealed class ActivityOperationsTests
         Assert.Equal("MEMBER_BLOCKED", blocked.Code);
         Assert.Equal("MEMBER_NOT_FOUND", missing.Code);
         Assert.Equal("occurredAt", future.Field);
+        Assert.Equal("occurredAt", ancient.Field);
         Assert.Equal("reference", noReference.Field);
         Assert.Equal("key", longKey.Field);
         Assert.True(replay.Replayed);

@@ -83,6 +83,24 @@ public sealed class DomainEventTests
         Assert.Equal(before, (await EventsAsync(ctx)).Count);
     }
 
+    [Theory, SqliteData, PostgresData]
+    public async Task Concurrent_blocks_of_one_member_write_one_blocked_event(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        Guid id;
+        await using (var setup = db.ContextA())
+            id = (await MemberOperations.EnrollAsync(setup, _clock, "t", new EnrollMemberInput("twice@example.com"))).Member.Id;
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            await using var ctx = db.ContextA();
+            await MemberOperations.BlockAsync(ctx, _clock, "t", id);
+        }));
+
+        await using var check = db.ContextA();
+        Assert.Equal(1, await check.DomainEvents.CountAsync(e => e.Type == EventTypes.MemberBlocked));
+    }
+
     [Fact]
     public void Event_ids_are_version_7_and_keep_the_staging_order_even_when_the_clock_stands_still()
     {

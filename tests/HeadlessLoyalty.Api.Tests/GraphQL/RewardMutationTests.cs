@@ -43,6 +43,8 @@ public abstract class RewardMutationTests(DatabaseFixture fixture)
         var created = await RunAsync(admin, "mutation($input: RewardInput!) { createReward(input: $input) { reward { id name kind pointsCost value codePrefix validityDays } userErrors { code field } } }",
             "createReward", new { input = new { name = "£5 off", kind = "FIXED_AMOUNT_COUPON", pointsCost = 500, value = 5, codePrefix = "TILL", validityDays = 30 } });
         var rewardId = created.GetProperty("reward").GetProperty("id").GetString()!;
+        var defaults = await RunAsync(admin, "mutation($input: RewardInput!) { createReward(input: $input) { reward { codePrefix validityDays enabled } userErrors { code field } } }",
+            "createReward", new { input = new { name = "Ship", kind = "FREE_SHIPPING", pointsCost = 100, codePrefix = (string?)null, validityDays = (int?)null, enabled = (bool?)null } });
         var bad = await RunAsync(admin, "mutation($input: RewardInput!) { createReward(input: $input) { reward { id } userErrors { code field } } }",
             "createReward", new { input = new { name = "Nope", kind = "PERCENTAGE_COUPON", pointsCost = 10, value = 150 } });
 
@@ -53,6 +55,9 @@ public abstract class RewardMutationTests(DatabaseFixture fixture)
         var tooPoorAgain = await RunAsync(annStorefront, Redeem, "redeemCoupon", new { input = new { rewardId, idempotencyKey = "web-4" } }); // 200 left
 
         Assert.Empty(Codes(created));
+        Assert.Empty(Codes(defaults)); // explicit nulls mean the defaults
+        Assert.Equal(("POINTS", 7, true), (defaults.GetProperty("reward").GetProperty("codePrefix").GetString(),
+            defaults.GetProperty("reward").GetProperty("validityDays").GetInt32(), defaults.GetProperty("reward").GetProperty("enabled").GetBoolean()));
         Assert.Equal(["INVALID_INPUT:value"], Codes(bad));
         Assert.Empty(Codes(atTill));
         var coupon = atTill.GetProperty("coupon");
@@ -69,8 +74,8 @@ public abstract class RewardMutationTests(DatabaseFixture fixture)
         Assert.True(mine.Status == HttpStatusCode.OK && !mine.HasErrors, mine.ToString());
         Assert.Equal(200L, mine.Data.GetProperty("me").GetProperty("balance").GetProperty("approved").GetInt64());
         Assert.Equal(2, mine.Data.GetProperty("me").GetProperty("coupons").GetProperty("totalCount").GetInt32());
-        Assert.Empty(mine.Data.GetProperty("me").GetProperty("eligibleRewards").EnumerateArray());
-        Assert.Equal(["£5 off"], mine.Data.GetProperty("rewards").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(["Ship"], mine.Data.GetProperty("me").GetProperty("eligibleRewards").EnumerateArray().Select(r => r.GetProperty("name").GetString())); // 200 points afford the 100-point one
+        Assert.Equal(["Ship", "£5 off"], mine.Data.GetProperty("rewards").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
     }
 }
 

@@ -141,6 +141,7 @@ public sealed class PurchaseOperationsTests
         Assert.Equal(firstThird, replay);
         Assert.Equal(20L + 20L, rest.PointsTakenBack);
         Assert.Equal((0L, 30m, 50L), (rest.Balance.Approved, rest.Purchase.RefundedAmount, rest.Purchase.PointsReversed));
+        Assert.Equal(0L, rest.Balance.Lifetime); // buying and refunding does not climb tiers
         Assert.Equal(0L, again.PointsTakenBack);
         Assert.Equal(0L, again.Balance.Approved);
         await AssertBalanceMatchesEntriesAsync(ctx, id);
@@ -158,7 +159,7 @@ public sealed class PurchaseOperationsTests
         var refund = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "S-1", null, null, null));
 
         Assert.Equal(100L, refund.PointsTakenBack);
-        Assert.Equal(0L, refund.Balance.Approved);
+        Assert.Equal((0L, 0L, 70L), (refund.Balance.Approved, refund.Balance.Lifetime, refund.Balance.Spent)); // the floor line is not earning
         var reversals = await ctx.LedgerEntries.AsNoTracking().Where(e => e.Kind == LedgerEntryKind.Reversal).Select(e => e.Points).ToListAsync();
         Assert.Equal([-100L, 70L], reversals.OrderBy(p => p));
         await AssertBalanceMatchesEntriesAsync(ctx, id);
@@ -212,6 +213,10 @@ public sealed class PurchaseOperationsTests
         var reference = await Assert.ThrowsAsync<InvalidInputException>(() => PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, " ", 5m)));
         var unknown = await Assert.ThrowsAsync<MemberNotFoundException>(() => PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(Guid.NewGuid(), "X", 5m)));
         var settings = await Assert.ThrowsAsync<InvalidInputException>(() => PurchaseOperations.UpdateSettingsAsync(ctx, _clock, new EarningSettings(PointsPerCurrencyUnit: 0)));
+        var decimals = await Assert.ThrowsAsync<InvalidInputException>(() => PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "X", 10.00005m)));
+        var subtotal = await Assert.ThrowsAsync<InvalidInputException>(() => PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "X", 10m, subtotal: 11m)));
+        var future = await Assert.ThrowsAsync<InvalidInputException>(() => PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "X", 10m) with { OccurredAt = DateTimeOffset.MaxValue }));
+        var ancient = await Assert.ThrowsAsync<InvalidInputException>(() => PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "X", 10m) with { OccurredAt = DateTimeOffset.MinValue }));
         var notFound = await Assert.ThrowsAsync<PurchaseNotFoundException>(() => PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "nope", null, null, null)));
 
         Assert.Equal(("CURRENCY_MISMATCH", "currency"), (currency.Code, currency.Field));
@@ -220,6 +225,7 @@ public sealed class PurchaseOperationsTests
         Assert.Equal("MEMBER_NOT_FOUND", unknown.Code);
         Assert.Equal("pointsPerCurrencyUnit", settings.Field);
         Assert.Equal("PURCHASE_NOT_FOUND", notFound.Code);
+        Assert.Equal(("amount", "subtotal", "occurredAt", "occurredAt"), (decimals.Field, subtotal.Field, future.Field, ancient.Field));
         Assert.Equal(0, await ctx.Purchases.CountAsync());
         Assert.Equal(EarningSettings.Default, await PurchaseOperations.GetSettingsAsync(ctx));
     }
@@ -254,6 +260,80 @@ public sealed class PurchaseOperationsTests
 
         Assert.Equal((10L, 0L, 30L), (refund.PointsTakenBack, refund.Balance.Approved, refund.Balance.Pending));
         await AssertBalanceMatchesEntriesAsync(ctx, id);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Concurrent_partial_refunds_all_count_even_when_they_move_no_points(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var id = await EnrollAsync(db);
+        await using (var setup = db.ContextA())
+        {
+            await PurchaseOperations.UpdateSettingsAsync(setup, _clock, new EarningSettings(PointsPerCurrencyUnit: 0.001m)); // 100 -> 0 points
+            await PurchaseOperations.RecordAsync(setup, _clock, "t", Order(id, "C-1", 100m));
+        }
+
+        await Task.WhenAll(new[] { (60m, "r-60"), (40m, "r-40") }.Select(async refund =>
+        {
+            await using var ctx = db.ContextA();
+            await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "C-1", refund.Item1, refund.Item2, null));
+        }));
+
+        await using var check = db.ContextA();
+        Assert.Equal(100m, (await check.Purchases.AsNoTracking().SingleAsync()).RefundedAmount);
+        var nothingLeft = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            PurchaseOperations.ReverseAsync(check, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop-1", "C-1", 1m, "r-1", null)));
+        Assert.Equal("refundAmount", nothingLeft.Field);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Completing_a_blocked_members_purchase_is_recorded_and_its_points_wait_for_the_unblock(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var id = await EnrollAsync(db);
+        await using var ctx = db.ContextA();
+        await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "BC-1", 25m, PurchaseStatus.Pending));
+        await MemberOperations.BlockAsync(ctx, _clock, "t", id);
+
+        var completed = await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "BC-1", 25m));
+        var whileBlocked = await PurchaseOperations.ApproveDueAsync(ctx, _clock);
+        await MemberOperations.UnblockAsync(ctx, _clock, "t", id);
+        var afterUnblock = await PurchaseOperations.ApproveDueAsync(ctx, _clock);
+
+        Assert.Equal((PurchaseStatus.Completed, (DateTimeOffset?)_clock.Now, 25L), (completed.Purchase.Status, completed.Purchase.ApprovalDueAt, completed.Balance.Pending));
+        Assert.Equal((0, 1), (whileBlocked, afterUnblock));
+        Assert.Equal(25L, (await ctx.Balances.AsNoTracking().SingleAsync(b => b.MemberId == id)).Approved);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task An_order_without_an_amount_carries_no_welcome_bonus_and_the_first_real_one_does(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var id = await EnrollAsync(db);
+        await using var ctx = db.ContextA();
+        await PurchaseOperations.UpdateSettingsAsync(ctx, _clock, new EarningSettings(WelcomeBonusPoints: 50));
+
+        var sample = await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "Z-0", 0m));
+        var first = await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "Z-1", 10m));
+
+        Assert.Equal((0L, 0L), (sample.Purchase.PointsEarned, sample.Purchase.WelcomeBonus));
+        Assert.Equal((10L, 50L), (first.Purchase.PointsEarned, first.Purchase.WelcomeBonus));
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Refunds_of_orders_whose_references_contain_the_separator_do_not_share_a_key(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var id = await EnrollAsync(db);
+        await using var ctx = db.ContextA();
+        await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "c", 10m, store: "a:b"));
+        await PurchaseOperations.RecordAsync(ctx, _clock, "t", Order(id, "b:c", 10m, store: "a"));
+
+        var one = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "a:b", "c", 5m, "r", null));
+        var other = await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "a", "b:c", 5m, "r", null));
+
+        Assert.Equal(("c", "b:c"), (one.Purchase.OrderReference, other.Purchase.OrderReference));
+        Assert.Equal((5m, 5m), (one.Purchase.RefundedAmount, other.Purchase.RefundedAmount));
     }
 
     [Theory, SqliteData, PostgresData]

@@ -32,6 +32,8 @@ public sealed class RewardRulesTests
         { new("x", RewardKind.PointsDiscount, ValuePerPoint: 0.05m, MinPoints: 0), "minPoints" },
         { new("x", RewardKind.PointsDiscount, ValuePerPoint: 0.05m, MinPoints: 100, MaxPoints: 99), "maxPoints" },
         { new("x", RewardKind.PointsDiscount, PointsCost: 5, ValuePerPoint: 0.05m, MinPoints: 100), "pointsCost" },
+        { new("x", RewardKind.FixedAmountCoupon, 100, 5m, CodePrefix: null!), "codePrefix" },
+        { new("x", RewardKind.PointsDiscount, ValuePerPoint: 0.001m, MinPoints: 9), "minPoints" }, // 0.009: a coupon under a cent
     };
 
     [Theory, MemberData(nameof(Invalid))]

@@ -250,6 +250,10 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProgramId", "MemberCode")
@@ -508,6 +512,10 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.Property<decimal?>("Subtotal")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
 
                     b.Property<long>("WelcomeBonus")
                         .HasColumnType("bigint");

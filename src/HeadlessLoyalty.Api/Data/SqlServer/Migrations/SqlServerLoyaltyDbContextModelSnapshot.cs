@@ -250,6 +250,10 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProgramId", "MemberCode")
@@ -508,6 +512,10 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.Property<decimal?>("Subtotal")
                         .HasPrecision(18, 4)
                         .HasColumnType("decimal(18,4)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
 
                     b.Property<long>("WelcomeBonus")
                         .HasColumnType("bigint");

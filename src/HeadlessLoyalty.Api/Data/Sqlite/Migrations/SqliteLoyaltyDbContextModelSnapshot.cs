@@ -245,6 +245,10 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProgramId", "MemberCode")
@@ -503,6 +507,10 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.Property<decimal?>("Subtotal")
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("WelcomeBonus")
                         .HasColumnType("INTEGER");
