@@ -28,6 +28,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<Purchase> Purchases => Set<Purchase>();
     public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
+    public DbSet<MemberNotice> MemberNotices => Set<MemberNotice>();
     public DbSet<Reward> Rewards => Set<Reward>();
     public DbSet<Coupon> Coupons => Set<Coupon>();
     public DbSet<ActivityRule> ActivityRules => Set<ActivityRule>();
@@ -158,6 +159,15 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.StoreCouponId).HasMaxLength(200);
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
             e.HasOne<Reward>().WithMany().HasForeignKey(x => x.RewardId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<MemberNotice>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(64);
+            e.Property(x => x.Key).HasMaxLength(64);
+            e.HasIndex(x => new { x.ProgramId, x.MemberId, x.Kind, x.Key }).IsUnique();
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
         });
 
         b.Entity<DomainEvent>(e =>

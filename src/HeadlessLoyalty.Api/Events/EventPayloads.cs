@@ -26,3 +26,6 @@ public sealed record PointsRedeemedPayload(Guid MemberId, string Email, long Poi
 public sealed record RewardIssuedPayload(
     Guid MemberId, string Email, Guid RewardId, string RewardName, string Kind, string CouponCode, decimal? Value, string Currency,
     DateTimeOffset ExpiresAt, long PointsSpent, long BalanceAfter);
+
+/// <summary>birthday.in_7_days and birthday.today: the birthday's date this year, the age when the year of birth is known, and the points the birthday reward gave (0 before the day or without a birthday rule).</summary>
+public sealed record BirthdayPayload(Guid MemberId, string Email, string? FirstName, DateOnly Birthday, int? Age, long PointsAwarded);
