@@ -22,6 +22,9 @@ public static class ErrorCodes
     public const string CurrencyMismatch = "CURRENCY_MISMATCH";
     public const string RewardNotFound = "REWARD_NOT_FOUND";
     public const string RewardDisabled = "REWARD_DISABLED";
+    public const string CouponNotFound = "COUPON_NOT_FOUND";
+    public const string CouponAlreadyUsed = "COUPON_ALREADY_USED";
+    public const string CouponNotUsable = "COUPON_NOT_USABLE";
     public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
     public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
 }

@@ -157,6 +157,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.Actor).HasMaxLength(200);
             e.Property(x => x.StoreCouponId).HasMaxLength(200);
+            e.Property(x => x.UsedOnOrder).HasMaxLength(200);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
             e.HasOne<Reward>().WithMany().HasForeignKey(x => x.RewardId).OnDelete(DeleteBehavior.Restrict);
         });

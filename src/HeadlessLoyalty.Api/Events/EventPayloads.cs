@@ -29,3 +29,6 @@ public sealed record RewardIssuedPayload(
 
 /// <summary>birthday.in_7_days and birthday.today: the birthday's date this year, the age when the year of birth is known, and the points the birthday reward gave (0 before the day or without a birthday rule).</summary>
 public sealed record BirthdayPayload(Guid MemberId, string Email, string? FirstName, DateOnly Birthday, int? Age, long PointsAwarded);
+
+/// <summary>coupon.used: a coupon issued for points was used on an order.</summary>
+public sealed record CouponUsedPayload(Guid MemberId, string Email, string CouponCode, string Kind, decimal? Value, string Currency, string OrderReference);

@@ -67,6 +67,10 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Argument<IntGraphType>("last", "Purchases before `before`, at most 100.")
             .Argument<StringGraphType>("before", "Cursor of the purchase to end before.")
             .ResolveAsync(async c => await PurchaseFields.OfMemberAsync(c, c.Source.Id));
+        Field<NonNullGraphType<IntGraphType>>("rewardsClaimed").Description("Coupons issued for the member's points. Batched across a list.")
+            .Resolve(c => RewardFields.LoadCounts(c, c.Source.Id).Then(counts => counts.Claimed));
+        Field<NonNullGraphType<IntGraphType>>("rewardsUsed").Description("Of those, coupons used on an order. Batched across a list.")
+            .Resolve(c => RewardFields.LoadCounts(c, c.Source.Id).Then(counts => counts.Used));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardType>>>>("eligibleRewards")
             .Description("Enabled rewards the member's approved points afford now, cheapest first (none while blocked).")
             .ResolveAsync(async c => await RewardOperations.EligibleAsync(c.Db(), c.Source.Id, c.CancellationToken));

@@ -29,4 +29,8 @@ public sealed class Coupon : ITenantOwned
     /// <summary>Who redeemed: the member (storefront) or staff on their behalf (<c>pos:...</c>, <c>admin:...</c>).</summary>
     public required string Actor { get; init; }
     public string? StoreCouponId { get; set; }
+    /// <summary>The order it was used on.</summary>
+    public string? UsedOnOrder { get; set; }
+    /// <summary>Concurrency token: two stores reporting the same coupon at once cannot both use it.</summary>
+    public long Version { get; set; }
 }

@@ -1,4 +1,6 @@
 using GraphQL;
+using GraphQL.DataLoader;
+using HeadlessLoyalty.GraphQL.DataLoading;
 using GraphQL.Types;
 using GraphQL.Types.Relay.DataObjects;
 using HeadlessLoyalty.Api.Auth;
@@ -83,6 +85,11 @@ public static class RewardFields
             throw new MemberNotFoundException(by.Id ?? by.Email ?? by.Code ?? by.Number?.ToString() ?? "");
         return member.Id;
     }
+
+    /// <summary>Coupons claimed and used by the member, batched: one query for every member of a page.</summary>
+    public static IDataLoaderResult<(int Claimed, int Used)> LoadCounts(IResolveFieldContext context, Guid memberId) =>
+        context.BatchLoader<Guid, (int Claimed, int Used)>("Member.rewardCounts", async (ids, ct) =>
+            await RewardOperations.CountsAsync(context.Db(), ids, ct)).LoadAsync(memberId);
 
     public static Task<Connection<CouponView>> CouponsAsync(IResolveFieldContext context, Guid memberId)
     {

@@ -116,6 +116,44 @@ public static class RewardOperations
             return new RedeemPayload(CouponView.Of(coupon), spent.Balance);
         }, ct);
 
+    /// <summary>
+    /// Marks a coupon used on an order (what a store reports at checkout): status Used, a <c>coupon.used</c> event.
+    /// The same order reported again changes nothing; another order is refused (COUPON_ALREADY_USED), as are an
+    /// unknown code (COUPON_NOT_FOUND) and a cancelled or expired coupon (COUPON_NOT_USABLE). Codes are compared
+    /// case-insensitively (they are issued in upper case).
+    /// </summary>
+    public static Task<CouponView> MarkUsedAsync(LoyaltyDbContext db, TimeProvider clock, string code, string orderReference, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(orderReference) || orderReference.Trim().Length > 200)
+            throw new InvalidInputException("orderReference", "The order reference is required (at most 200 characters).");
+        var normalized = code.Trim().ToUpperInvariant();
+        var order = orderReference.Trim();
+        return WriteTransaction.RunAsync(db, async token =>
+        {
+            var now = clock.GetUtcNow();
+            var coupon = await db.Coupons.FirstOrDefaultAsync(c => c.Code == normalized, token) ?? throw new CouponNotFoundException(normalized);
+            if (coupon.Status == CouponStatus.Used)
+                return coupon.UsedOnOrder == order ? CouponView.Of(coupon) : throw new CouponAlreadyUsedException(coupon.Code);
+            if (coupon.Status != CouponStatus.Issued || coupon.ExpiresAt <= now)
+                throw new CouponNotUsableException(coupon.Code, coupon.ExpiresAt <= now ? "expired" : coupon.Status.ToString().ToLowerInvariant());
+            coupon.Status = CouponStatus.Used;
+            coupon.UsedAt = now;
+            coupon.UsedOnOrder = order;
+            coupon.Version++;
+            var member = await MemberQueries.GetAsync(db, coupon.MemberId, token);
+            DomainEvents.Stage(db, EventTypes.CouponUsed, member.Id, new CouponUsedPayload(member.Id, member.Email, coupon.Code, coupon.Kind.ToString(), coupon.Value, coupon.Currency, order), now, now);
+            return CouponView.Of(coupon);
+        }, ct);
+    }
+
+    /// <summary>Coupons issued and coupons used, per member (one query for a whole page of members).</summary>
+    public static async Task<Dictionary<Guid, (int Claimed, int Used)>> CountsAsync(LoyaltyDbContext db, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default) =>
+        (await db.Coupons.AsNoTracking().Where(c => memberIds.Contains(c.MemberId))
+            .GroupBy(c => c.MemberId)
+            .Select(g => new { g.Key, Claimed = g.Count(), Used = g.Count(c => c.Status == CouponStatus.Used) })
+            .ToListAsync(ct))
+        .ToDictionary(x => x.Key, x => (x.Claimed, x.Used));
+
     /// <summary>The member's coupons, newest first.</summary>
     public static IQueryable<Coupon> CouponsOf(LoyaltyDbContext db, Guid memberId) =>
         db.Coupons.AsNoTracking().Where(c => c.MemberId == memberId).OrderByDescending(c => c.IssuedAt).ThenByDescending(c => c.Id);

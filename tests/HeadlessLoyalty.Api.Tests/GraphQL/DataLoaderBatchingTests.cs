@@ -12,11 +12,11 @@ namespace HeadlessLoyalty.Api.Tests.GraphQL;
 /// </summary>
 public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
 {
-    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached).</summary>
-    private const int MaxCommandsPerRequest = 4;
+    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached), one coupon-counts batch.</summary>
+    private const int MaxCommandsPerRequest = 5;
 
     private const string Query =
-        "query($first: Int!) { members(first: $first) { nodes { id email balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";
+        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
@@ -55,6 +55,7 @@ public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
             var lifetime = 100L * i + 21;
             Assert.Equal($"m{i:D3}@example.com", node.GetProperty("email").GetString());
             Assert.Equal(100L * i + 11, node.GetProperty("balance").GetProperty("approved").GetInt64());
+            Assert.Equal((0, 0), (node.GetProperty("rewardsClaimed").GetInt32(), node.GetProperty("rewardsUsed").GetInt32()));
             Assert.Equal(100L * i + 11, node.GetProperty("balance").GetProperty("total").GetInt64());
             var tier = node.GetProperty("tier");
             var (current, next, nextThreshold) = lifetime switch

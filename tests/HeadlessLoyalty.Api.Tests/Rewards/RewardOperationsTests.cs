@@ -145,6 +145,33 @@ public sealed class RewardOperationsTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_coupon_is_used_once_on_one_order_and_counted(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var id = await MemberWithPointsAsync(db, 1_000);
+        await using var ctx = db.ContextA();
+        var reward = await RewardOperations.CreateAsync(ctx, _clock, new RewardDefinition("Ship", RewardKind.FreeShipping, 100, ValidityDays: 3));
+        var first = (await RewardOperations.RedeemAsync(ctx, _clock, "t", new RedeemInput(id, reward.Id), "c1")).Coupon;
+        var second = (await RewardOperations.RedeemAsync(ctx, _clock, "t", new RedeemInput(id, reward.Id), "c2")).Coupon;
+
+        var used = await RewardOperations.MarkUsedAsync(ctx, _clock, first.Code.ToLowerInvariant(), "order-1");
+        var again = await RewardOperations.MarkUsedAsync(ctx, _clock, first.Code, "order-1");
+        var elsewhere = await Assert.ThrowsAsync<CouponAlreadyUsedException>(() => RewardOperations.MarkUsedAsync(ctx, _clock, first.Code, "order-2"));
+        var unknown = await Assert.ThrowsAsync<CouponNotFoundException>(() => RewardOperations.MarkUsedAsync(ctx, _clock, "POINTS-NOPE2345", "order-3"));
+        _clock.Advance(TimeSpan.FromDays(3));
+        var expired = await Assert.ThrowsAsync<CouponNotUsableException>(() => RewardOperations.MarkUsedAsync(ctx, _clock, second.Code, "order-4"));
+        var counts = await RewardOperations.CountsAsync(ctx, [id]);
+
+        Assert.Equal((CouponStatus.Used, (DateTimeOffset?)_clock.Now.AddDays(-3)), (used.Status, used.UsedAt));
+        Assert.Equal(used, again);
+        Assert.Equal(("COUPON_ALREADY_USED", "COUPON_NOT_FOUND", "COUPON_NOT_USABLE"), (elsewhere.Code, unknown.Code, expired.Code));
+        Assert.Contains("expired", expired.Message);
+        Assert.Equal((2, 1), counts[id]);
+        var usedEvents = await ctx.DomainEvents.AsNoTracking().Where(e => e.Type == EventTypes.CouponUsed).ToListAsync();
+        Assert.Equal("order-1", DomainEvents.Read<CouponUsedPayload>(usedEvents.Single()).OrderReference);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Another_programs_rewards_and_members_are_not_found(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -623,9 +623,17 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.Property<long?>("UsedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("UsedOnOrder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<decimal?>("Value")
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
