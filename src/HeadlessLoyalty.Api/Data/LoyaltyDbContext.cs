@@ -6,6 +6,7 @@ using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Rewards;
+using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -29,6 +30,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
     public DbSet<MemberNotice> MemberNotices => Set<MemberNotice>();
+    public DbSet<ProgramSegmentRules> SegmentRules => Set<ProgramSegmentRules>();
     public DbSet<Reward> Rewards => Set<Reward>();
     public DbSet<Coupon> Coupons => Set<Coupon>();
     public DbSet<ActivityRule> ActivityRules => Set<ActivityRule>();
@@ -162,6 +164,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
             e.HasOne<Reward>().WithMany().HasForeignKey(x => x.RewardId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        b.Entity<ProgramSegmentRules>(e => e.HasKey(x => x.ProgramId));
 
         b.Entity<MemberNotice>(e =>
         {

@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Rewards;
+using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Relay;
@@ -40,6 +41,7 @@ public sealed class QueryType : ObjectGraphType
         ProgramFields.AddQueries(this);
         PurchaseFields.AddQueries(this);
         RewardFields.AddQueries(this);
+        SegmentFields.AddQueries(this);
         ActivityFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
@@ -55,6 +57,7 @@ public sealed class MutationType : ObjectGraphType
         PointsFields.AddMutations(this);
         PurchaseFields.AddMutations(this);
         RewardFields.AddMutations(this);
+        SegmentFields.AddMutations(this);
         ActivityFields.AddMutations(this);
     }
 }

@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Rewards;
+using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Connections;
 using HeadlessLoyalty.GraphQL.DataLoading;
@@ -71,6 +72,8 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Resolve(c => RewardFields.LoadCounts(c, c.Source.Id).Then(counts => counts.Claimed));
         Field<NonNullGraphType<IntGraphType>>("rewardsUsed").Description("Of those, coupons used on an order. Batched across a list.")
             .Resolve(c => RewardFields.LoadCounts(c, c.Source.Id).Then(counts => counts.Used));
+        Field<SegmentType>("segment").Description("Insights segment (Loyal, At Risk, Win Back) from purchase recency and frequency; null without purchases or below the loyal count. Batched across a list.")
+            .Resolve(c => SegmentFields.LoadSegment(c, c.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardType>>>>("eligibleRewards")
             .Description("Enabled rewards the member's approved points afford now, cheapest first (none while blocked).")
             .ResolveAsync(async c => await RewardOperations.EligibleAsync(c.Db(), c.Source.Id, c.CancellationToken));

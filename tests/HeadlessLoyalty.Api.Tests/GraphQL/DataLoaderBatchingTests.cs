@@ -12,11 +12,11 @@ namespace HeadlessLoyalty.Api.Tests.GraphQL;
 /// </summary>
 public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
 {
-    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached), one coupon-counts batch.</summary>
-    private const int MaxCommandsPerRequest = 5;
+    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached), one coupon-counts batch, the segment rules and two purchase aggregates for segments.</summary>
+    private const int MaxCommandsPerRequest = 8;
 
     private const string Query =
-        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";
+        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed segment balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
