@@ -24,4 +24,5 @@ public static class ErrorCodes
     public const string RewardDisabled = "REWARD_DISABLED";
     public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
     public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
+    public const string JobNotFound = "JOB_NOT_FOUND";
 }

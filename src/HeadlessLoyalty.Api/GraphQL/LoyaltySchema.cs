@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Activities;
+using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
@@ -41,6 +42,7 @@ public sealed class QueryType : ObjectGraphType
         PurchaseFields.AddQueries(this);
         RewardFields.AddQueries(this);
         ActivityFields.AddQueries(this);
+        JobFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -56,5 +58,6 @@ public sealed class MutationType : ObjectGraphType
         PurchaseFields.AddMutations(this);
         RewardFields.AddMutations(this);
         ActivityFields.AddMutations(this);
+        JobFields.AddMutations(this);
     }
 }
