@@ -11,6 +11,9 @@ namespace HeadlessLoyalty.Api.Jobs;
 /// </summary>
 public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, ILogger<JobRunner> logger)
 {
+    /// <summary>Runs older than this are deleted when the same job records a new run for the program (every 5 minutes adds up).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
     public async Task<IReadOnlyList<JobRun>> RunForAllProgramsAsync(LoyaltyJob job, JobTrigger trigger, CancellationToken ct = default)
     {
         List<Guid> programs;
@@ -65,6 +68,8 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
             var db = scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
             db.JobRuns.Add(run);
             await db.SaveChangesAsync(ct);
+            var cutoff = run.StartedAt - Retention;
+            await db.JobRuns.Where(r => r.Job == job.Name && r.StartedAt < cutoff).ExecuteDeleteAsync(ct);
         }
         return run;
     }

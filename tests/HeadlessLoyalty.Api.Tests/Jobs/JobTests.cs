@@ -105,6 +105,21 @@ public abstract class JobTests(DatabaseFixture fixture)
     }
 
     [DbFact]
+    public async Task Runs_older_than_the_retention_are_deleted_when_the_job_runs_again()
+    {
+        var a = await ProgramWithPendingPurchaseAsync("jt");
+        await Runner.RunForProgramAsync(LoyaltyJobs.PendingApproval, a.ProgramId, JobTrigger.Scheduled);
+        _app.Clock.Advance(JobRunner.Retention - TimeSpan.FromMinutes(1));
+        var second = await Runner.RunForProgramAsync(LoyaltyJobs.PendingApproval, a.ProgramId, JobTrigger.Scheduled);
+        Assert.Equal(2, (await RunsAsync(a.Slug)).Count); // the first is not old enough yet
+
+        _app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var third = await Runner.RunForProgramAsync(LoyaltyJobs.PendingApproval, a.ProgramId, JobTrigger.Scheduled);
+
+        Assert.Equal(new[] { second.Id, third.Id }.Order(), (await RunsAsync(a.Slug)).Select(r => r.Id).Order());
+    }
+
+    [DbFact]
     public async Task An_admin_runs_a_job_for_its_own_program_through_GraphQL_and_sees_it_in_jobs()
     {
         var a = await ProgramWithPendingPurchaseAsync("jq");
