@@ -2,6 +2,7 @@ using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.GraphQL;
+using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Tenancy;
 
@@ -24,6 +25,7 @@ internal static class BenchHost
         builder.AddLoyaltyAuth();
         builder.AddLoyaltyCli(args);
         builder.AddLoyaltyGraphQL();
+        builder.AddLoyaltyJobs(args);
         builder.Services.AddBenchVerbs();
 
         var app = builder.Build();

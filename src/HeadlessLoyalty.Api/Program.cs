@@ -2,6 +2,7 @@ using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.GraphQL;
+using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Tenancy;
 
@@ -12,6 +13,7 @@ builder.AddLoyaltyTenancy();
 builder.AddLoyaltyAuth();
 builder.AddLoyaltyCli(args);
 builder.AddLoyaltyGraphQL();
+builder.AddLoyaltyJobs(args);
 
 var app = builder.Build();
 if (CliExtensions.IsCliInvocation(args))

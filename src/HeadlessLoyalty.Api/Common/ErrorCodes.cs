@@ -27,4 +27,5 @@ public static class ErrorCodes
     public const string CouponNotUsable = "COUPON_NOT_USABLE";
     public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
     public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
+    public const string JobNotFound = "JOB_NOT_FOUND";
 }

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Idempotency;
+using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
@@ -36,6 +37,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<ActivityRule> ActivityRules => Set<ActivityRule>();
     public DbSet<ActivityAward> ActivityAwards => Set<ActivityAward>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -212,6 +214,17 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Operation).HasMaxLength(100);
             e.Property(x => x.Key).HasMaxLength(200);
             e.Property(x => x.RequestHash).HasMaxLength(64);
+        });
+
+        b.Entity<JobRun>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Job).HasMaxLength(64);
+            e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Error).HasMaxLength(JobRun.MaxErrorLength);
+            // The jobs query's "last run" of each job.
+            e.HasIndex(x => new { x.ProgramId, x.Job, x.StartedAt });
         });
 
         foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Activities;
+using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
@@ -43,6 +44,7 @@ public sealed class QueryType : ObjectGraphType
         RewardFields.AddQueries(this);
         SegmentFields.AddQueries(this);
         ActivityFields.AddQueries(this);
+        JobFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -59,5 +61,6 @@ public sealed class MutationType : ObjectGraphType
         RewardFields.AddMutations(this);
         SegmentFields.AddMutations(this);
         ActivityFields.AddMutations(this);
+        JobFields.AddMutations(this);
     }
 }

@@ -47,6 +47,8 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Query.activityRules"] = [Roles.Admin, Roles.Pos, Roles.Partner, Roles.Service],
         ["Mutation.upsertActivityRule"] = [Roles.Admin],
         ["Mutation.recordActivity"] = [Roles.Admin, Roles.Pos, Roles.Service],
+        ["Query.jobs"] = [Roles.Admin],
+        ["Mutation.runJob"] = [Roles.Admin],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -110,6 +112,8 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Mutation.upsertActivityRule" => ("mutation { upsertActivityRule(input: { type: REVIEW, points: 5 }) { activityRule { key } userErrors { code } } }", new { }),
         "Mutation.recordActivity" => ("mutation($id: ID!, $ref: String!) { recordActivity(input: { memberId: $id, key: \"matrix\", reference: $ref }) { award { id } userErrors { code } } }",
             new { id = MemberId(memberId), @ref = Guid.NewGuid().ToString("N") }),
+        "Query.jobs" => ("{ jobs { name lastRun { outcome } nextRunAt } }", new { }),
+        "Mutation.runJob" => ("mutation { runJob(name: \"pending-approval\") { run { outcome processed } userErrors { code } } }", new { }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

@@ -318,6 +318,45 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         Assert.Contains($"{b.CustomKey}, Type = Custom, Points = 6", after.ActivityRules);
         Assert.Contains("Blocked", after.Members);
     }
+
+    [DbFact]
+    public async Task Jobs_run_by_program_A_never_approve_B_purchases_and_A_sees_only_its_own_runs()
+    {
+        async Task<(string Slug, Guid Member)> PendingAsync(string prefix)
+        {
+            var slug = NewSlug(prefix);
+            await _app.CreateProgramAsync(slug);
+            await _app.WithTenantAsync(slug, db => PurchaseOperations.UpdateSettingsAsync(db, _app.Clock, new EarningSettings(PendingDays: 2)));
+            var member = await _app.EnrollAsync(slug, $"{slug}@example.com");
+            await _app.WithTenantAsync(slug, db => PurchaseOperations.RecordAsync(db, _app.Clock, "test:seed", new RecordPurchaseInput(
+                member.Id, PurchaseChannel.Online, "shop", null, $"job-{slug}", 10m, null, "USD", null, PurchaseStatus.Completed)));
+            return (slug, member.Id);
+        }
+        var a = await PendingAsync("ja");
+        var b = await PendingAsync("jb");
+        _app.Clock.Advance(TimeSpan.FromDays(3));
+        using var clientA = _app.CreateClient(_app.MintToken(a.Slug, Roles.Admin));
+        using var clientB = _app.CreateClient(_app.MintToken(b.Slug, Roles.Admin));
+        const string RunJob = "mutation { runJob(name: \"pending-approval\") { run { processed startedAt } userErrors { code } } }";
+
+        using var runA = await clientA.PostGraphQLAsync(RunJob);
+
+        Assert.Equal(1, runA.Data.GetProperty("runJob").GetProperty("run").GetProperty("processed").GetInt32());
+        Assert.Equal(10L, await _app.WithTenantAsync(b.Slug, db => db.Balances.Where(x => x.MemberId == b.Member).Select(x => x.Pending).SingleAsync()));
+        Assert.Equal(0, await _app.WithTenantAsync(b.Slug, db => db.Purchases.CountAsync(p => p.PointsApprovedAt != null)));
+        Assert.Equal(0, await _app.WithTenantAsync(b.Slug, db => db.JobRuns.CountAsync()));
+
+        // B runs later, with another result: A's last run stays A's.
+        _app.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var runB = await clientB.PostGraphQLAsync(RunJob);
+        using var jobsA = await clientA.PostGraphQLAsync("{ jobs { name lastRun { processed startedAt } } }");
+
+        Assert.Equal(1, runB.Data.GetProperty("runJob").GetProperty("run").GetProperty("processed").GetInt32());
+        var lastRun = Assert.Single(jobsA.Data.GetProperty("jobs").EnumerateArray(), j => j.GetProperty("name").GetString() == "pending-approval").GetProperty("lastRun");
+        Assert.Equal(runA.Data.GetProperty("runJob").GetProperty("run").GetProperty("startedAt").GetString(), lastRun.GetProperty("startedAt").GetString());
+        Assert.NotEqual(runB.Data.GetProperty("runJob").GetProperty("run").GetProperty("startedAt").GetString(), lastRun.GetProperty("startedAt").GetString());
+        Assert.Equal(1, await _app.WithTenantAsync(a.Slug, db => db.JobRuns.CountAsync()));
+    }
 }
 
 public sealed class CrossTenantTestsOnSqlite(SqliteFixture fixture) : CrossTenantTests(fixture), IClassFixture<SqliteFixture>;

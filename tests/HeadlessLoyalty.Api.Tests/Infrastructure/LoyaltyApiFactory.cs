@@ -52,6 +52,8 @@ public sealed class LoyaltyApiFactory(TestDatabase database, IReadOnlyDictionary
         builder.UseSetting("Database:MigrateOnStartup", "true");
         builder.UseSetting("Seed:Demo", "false");
         builder.UseSetting("Auth:SigningKey", SigningKey);
+        // No scheduler: jobs run only when a test runs them (a test that wants the scheduler sets Jobs:Enabled=true).
+        builder.UseSetting("Jobs:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

@@ -226,6 +226,50 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.ToTable("IdempotencyRecords");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Jobs.JobRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Job")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Processed")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Job", "StartedAt");
+
+                    b.ToTable("JobRuns");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Members.Member", b =>
                 {
                     b.Property<Guid>("Id")
@@ -877,6 +921,15 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Jobs.JobRun", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()

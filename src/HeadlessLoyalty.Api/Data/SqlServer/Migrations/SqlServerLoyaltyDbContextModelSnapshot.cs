@@ -226,6 +226,50 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.ToTable("IdempotencyRecords");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Jobs.JobRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Job")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("Processed")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Job", "StartedAt");
+
+                    b.ToTable("JobRuns");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Members.Member", b =>
                 {
                     b.Property<Guid>("Id")
@@ -877,6 +921,15 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Jobs.JobRun", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()

@@ -1,0 +1,25 @@
+namespace HeadlessLoyalty.Api.Jobs;
+
+/// <summary>The <c>Jobs</c> configuration section.</summary>
+public sealed class JobsOptions
+{
+    /// <summary>False: the scheduler does not start (jobs still run through runJob). Tests turn it off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public JobSchedule PendingApproval { get; set; } = new() { Interval = TimeSpan.FromMinutes(5) };
+
+    public JobSchedule Birthdays { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
+
+    public JobSchedule For(LoyaltyJob job) => job.Name switch
+    {
+        "pending-approval" => PendingApproval,
+        "birthdays" => Birthdays,
+        _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
+    };
+}
+
+public sealed class JobSchedule
+{
+    /// <summary>How often the job runs (a TimeSpan, e.g. <c>00:05:00</c>), counted from the scheduler's start.</summary>
+    public TimeSpan Interval { get; set; }
+}

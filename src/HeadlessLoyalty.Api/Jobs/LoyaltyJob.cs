@@ -1,0 +1,28 @@
+using HeadlessLoyalty.Api.Birthdays;
+using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Purchases;
+
+namespace HeadlessLoyalty.Api.Jobs;
+
+/// <summary>
+/// A background job: the work it does for ONE program (the scope's tenant is that program), returning how many
+/// items it changed. It must be idempotent: a rerun over the same data changes nothing and returns 0.
+/// </summary>
+public sealed record LoyaltyJob(string Name, string Description, Func<LoyaltyDbContext, TimeProvider, CancellationToken, Task<int>> RunForProgram);
+
+/// <summary>The jobs of the engine. Each feature adds its own here, with a default schedule in <see cref="JobsOptions"/>.</summary>
+public static class LoyaltyJobs
+{
+    public static readonly LoyaltyJob PendingApproval = new("pending-approval",
+        "Approves the pending points of purchases whose return window has passed (a blocked member's stay pending).",
+        (db, clock, ct) => PurchaseOperations.ApproveDueAsync(db, clock, ct));
+
+    /// <summary>Hourly by default: each program's local day starts at its own midnight, and a run within the hour after it greets that day's members (once: the run is idempotent per member and year).</summary>
+    public static readonly LoyaltyJob Birthdays = new("birthdays",
+        "Sends birthday.in_7_days a week ahead and, on the day in the program's time zone, the birthday reward and birthday.today (once per member and year).",
+        (db, clock, ct) => BirthdayOperations.RunAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays];
+
+    public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
+}
