@@ -47,7 +47,7 @@ public static class ActivityFields
                 {
                     var memberId = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
                     var payload = await ActivityOperations.RecordAsync(c.Db(), c.Clock(), c.Caller().Actor, new RecordActivityInput(
-                        memberId, input.Key, input.Reference, input.OccurredAt is { } at ? AsUtc(at) : null), c.CancellationToken);
+                        memberId, input.Key, input.Reference, input.OccurredAt is { } at ? ResolveContextExtensions.AsUtc(at) : null), c.CancellationToken);
                     return new RecordActivityResult(payload.Award, payload.Balance, payload.Replayed, []);
                 }, errors => new RecordActivityResult(null, null, false, errors));
             });
@@ -57,16 +57,7 @@ public static class ActivityFields
     public static Task<Connection<ActivityAwardView>> OfMemberAsync(IResolveFieldContext context, Guid memberId)
     {
         var awards = ActivityOperations.OfMember(context.Db(), memberId);
-        return ConnectionSlicer.SliceAsync<ActivityAwardView>(
-            ConnectionArguments.FromContext(context),
-            async (skip, take, ct) => (IReadOnlyList<ActivityAwardView>)(await awards.Skip(skip).Take(take).ToListAsync(ct)).Select(ActivityAwardView.Of).ToList(),
-            ct => awards.CountAsync(ct),
-            DefaultPageSize, MaxPageSize, context.CancellationToken);
+        return context.PageAsync(awards, ActivityAwardView.Of, DefaultPageSize, MaxPageSize);
     }
 
-    private static DateTimeOffset AsUtc(DateTime value) => value.Kind switch
-    {
-        DateTimeKind.Unspecified => new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)),
-        _ => new DateTimeOffset(value.ToUniversalTime()),
-    };
 }

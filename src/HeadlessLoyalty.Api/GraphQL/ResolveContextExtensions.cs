@@ -2,7 +2,10 @@ using GraphQL;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
+using GraphQL.Types.Relay.DataObjects;
+using HeadlessLoyalty.GraphQL.Connections;
 using HeadlessLoyalty.GraphQL.Relay;
+using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.GraphQL;
 
@@ -18,6 +21,25 @@ internal static class ResolveContextExtensions
     public static Caller Caller(this IResolveFieldContext context) => Services(context).GetRequiredService<Caller>();
 
     public static TimeProvider Clock(this IResolveFieldContext context) => Services(context).GetRequiredService<TimeProvider>();
+
+    /// <summary>
+    /// A Relay connection over an ordered EF query: the page and the total count run in SQL, each row becomes its view.
+    /// <paramref name="defaultPageSize"/> applies without first/last; more than <paramref name="maxPageSize"/> is refused.
+    /// </summary>
+    public static Task<Connection<TView>> PageAsync<TEntity, TView>(
+        this IResolveFieldContext context, IQueryable<TEntity> ordered, Func<TEntity, TView> view, int defaultPageSize = 20, int maxPageSize = 100) =>
+        ConnectionSlicer.SliceAsync<TView>(
+            ConnectionArguments.FromContext(context),
+            async (skip, take, ct) => (IReadOnlyList<TView>)(await ordered.Skip(skip).Take(take).ToListAsync(ct)).Select(view).ToList(),
+            ct => ordered.CountAsync(ct),
+            defaultPageSize, maxPageSize, context.CancellationToken);
+
+    /// <summary>DateTime inputs without an offset are taken as UTC (the schema's times are all UTC).</summary>
+    public static DateTimeOffset AsUtc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Unspecified => new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)),
+        _ => new DateTimeOffset(value.ToUniversalTime()),
+    };
 
     /// <summary>Queries surface a refusal as a field error carrying the same stable code.</summary>
     public static async Task<T> QueryAsync<T>(Func<Task<T>> query)

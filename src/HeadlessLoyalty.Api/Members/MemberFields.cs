@@ -47,11 +47,7 @@ public static class MemberFields
                     args?.TierId is { } tierId ? ResolveContextExtensions.QueryGlobalId(tierId, TierType.TypeName) : null,
                     c.GetArgument("order", MemberOrder.NumberAscending));
                 var members = await MemberQueries.ListAsync(c.Db(), filter, c.CancellationToken);
-                return await ConnectionSlicer.SliceAsync<MemberView>(
-                    ConnectionArguments.FromContext(c),
-                    async (skip, take, ct) => (IReadOnlyList<MemberView>)(await members.Skip(skip).Take(take).ToListAsync(ct)).Select(MemberView.Of).ToList(),
-                    ct => members.CountAsync(ct),
-                    DefaultPageSize, MaxPageSize, c.CancellationToken);
+                return await c.PageAsync(members, MemberView.Of, DefaultPageSize, MaxPageSize);
             }));
     }
 

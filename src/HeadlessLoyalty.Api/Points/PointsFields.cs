@@ -42,21 +42,11 @@ public static class PointsFields
         var args = context.GetArgument<HistoryFilterArgs?>("filter");
         var history = LedgerQueries.History(context.Db(), memberId, new HistoryFilter(
             Kinds: args?.Kinds,
-            From: args?.From is { } from ? AsUtc(from) : null,
-            To: args?.To is { } to ? AsUtc(to) : null));
-        return ConnectionSlicer.SliceAsync<LedgerEntryView>(
-            ConnectionArguments.FromContext(context),
-            async (skip, take, ct) => (IReadOnlyList<LedgerEntryView>)(await history.Skip(skip).Take(take).ToListAsync(ct)).Select(LedgerEntryView.Of).ToList(),
-            ct => history.CountAsync(ct),
-            DefaultHistoryPageSize, MaxHistoryPageSize, context.CancellationToken);
+            From: args?.From is { } from ? ResolveContextExtensions.AsUtc(from) : null,
+            To: args?.To is { } to ? ResolveContextExtensions.AsUtc(to) : null));
+        return context.PageAsync(history, LedgerEntryView.Of, DefaultHistoryPageSize, MaxHistoryPageSize);
     }
 
-    /// <summary>DateTime inputs without an offset are taken as UTC (the schema's times are all UTC).</summary>
-    private static DateTimeOffset AsUtc(DateTime value) => value.Kind switch
-    {
-        DateTimeKind.Unspecified => new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)),
-        _ => new DateTimeOffset(value.ToUniversalTime()),
-    };
 
     public static void AddMutations(ObjectGraphType mutation)
     {

@@ -36,7 +36,7 @@ public static class PurchaseFields
                     var memberId = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
                     var payload = await PurchaseOperations.RecordAsync(c.Db(), c.Clock(), c.Caller().Actor, new RecordPurchaseInput(
                         memberId, input.Channel, input.StoreId, input.LocationId, input.OrderReference, input.Amount, input.Subtotal,
-                        input.Currency, input.OccurredAt is { } at ? AsUtc(at) : null, input.Status), c.CancellationToken);
+                        input.Currency, input.OccurredAt is { } at ? ResolveContextExtensions.AsUtc(at) : null, input.Status), c.CancellationToken);
                     return new RecordPurchaseResult(payload.Purchase, payload.Balance, payload.Replayed, []);
                 }, errors => new RecordPurchaseResult(null, null, false, errors));
             });
@@ -77,16 +77,7 @@ public static class PurchaseFields
     public static Task<Connection<PurchaseView>> OfMemberAsync(IResolveFieldContext context, Guid memberId)
     {
         var purchases = PurchaseOperations.OfMember(context.Db(), memberId);
-        return ConnectionSlicer.SliceAsync<PurchaseView>(
-            ConnectionArguments.FromContext(context),
-            async (skip, take, ct) => (IReadOnlyList<PurchaseView>)(await purchases.Skip(skip).Take(take).ToListAsync(ct)).Select(PurchaseView.Of).ToList(),
-            ct => purchases.CountAsync(ct),
-            DefaultPageSize, MaxPageSize, context.CancellationToken);
+        return context.PageAsync(purchases, PurchaseView.Of, DefaultPageSize, MaxPageSize);
     }
 
-    private static DateTimeOffset AsUtc(DateTime value) => value.Kind switch
-    {
-        DateTimeKind.Unspecified => new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)),
-        _ => new DateTimeOffset(value.ToUniversalTime()),
-    };
 }

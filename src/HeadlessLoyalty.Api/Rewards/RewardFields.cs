@@ -94,10 +94,6 @@ public static class RewardFields
     public static Task<Connection<CouponView>> CouponsAsync(IResolveFieldContext context, Guid memberId)
     {
         var coupons = RewardOperations.CouponsOf(context.Db(), memberId);
-        return ConnectionSlicer.SliceAsync<CouponView>(
-            ConnectionArguments.FromContext(context),
-            async (skip, take, ct) => (IReadOnlyList<CouponView>)(await coupons.Skip(skip).Take(take).ToListAsync(ct)).Select(CouponView.Of).ToList(),
-            ct => coupons.CountAsync(ct),
-            20, 100, context.CancellationToken);
+        return context.PageAsync(coupons, CouponView.Of, 20, 100);
     }
 }
