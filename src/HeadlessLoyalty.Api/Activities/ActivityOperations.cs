@@ -52,7 +52,7 @@ public static class ActivityOperations
             throw new InvalidInputException("occurredAt", $"An activity is dated {EarliestOccurredAt:yyyy-MM-dd} or later.");
         if (input.OccurredAt is { } given && given > clock.GetUtcNow() + MaxFutureSkew)
             throw new InvalidInputException("occurredAt", "An activity cannot be dated in the future.");
-        var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == db.CurrentProgramId, ct);
+        var program = await db.CurrentProgramAsync(ct);
         var zone = ActivityRules.Zone(program.TimeZone);
 
         return await WriteTransaction.RunAsync(db, async token =>

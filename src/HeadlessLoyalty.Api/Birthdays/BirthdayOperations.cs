@@ -21,7 +21,7 @@ public static class BirthdayOperations
 
     public static async Task<int> RunAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default)
     {
-        var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == db.CurrentProgramId, ct);
+        var program = await db.CurrentProgramAsync(ct);
         var today = BirthdayRules.Today(clock.GetUtcNow(), ActivityRules.Zone(program.TimeZone));
         var inAWeek = today.AddDays(BirthdayRules.DaysOfNotice);
         var sent = 0;

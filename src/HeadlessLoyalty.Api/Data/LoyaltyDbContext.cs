@@ -45,6 +45,10 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
 
     public TenantContext Tenant => tenant;
 
+    /// <summary>The program this context is scoped to (its currency, time zone); read untracked.</summary>
+    public Task<LoyaltyProgram> CurrentProgramAsync(CancellationToken ct = default) =>
+        Programs.AsNoTracking().FirstAsync(p => p.Id == CurrentProgramId, ct);
+
     protected override void OnModelCreating(ModelBuilder b)
     {
         b.Entity<LoyaltyProgram>(e =>

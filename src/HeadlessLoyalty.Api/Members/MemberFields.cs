@@ -122,9 +122,7 @@ public static class MemberFields
 
     private static async Task<MemberView?> FindAsync(IResolveFieldContext c, MemberLookupArgs by)
     {
-        var given = (by.Id is null ? 0 : 1) + (by.Email is null ? 0 : 1) + (by.Code is null ? 0 : 1) + (by.Number is null ? 0 : 1);
-        if (given != 1)
-            throw new InvalidInputException("by", "Give exactly one of id, email, code or number.");
+        by.RequireExactlyOne("by");
         var db = c.Db();
         var found = by switch
         {

@@ -154,6 +154,13 @@ public sealed class MemberLookupArgs
     public string? Email { get; set; }
     public string? Code { get; set; }
     public long? Number { get; set; }
+
+    /// <summary>Refuses a lookup that names no member or several ways at once (INVALID_INPUT on <paramref name="field"/>).</summary>
+    public void RequireExactlyOne(string field)
+    {
+        if ((Id is null ? 0 : 1) + (Email is null ? 0 : 1) + (Code is null ? 0 : 1) + (Number is null ? 0 : 1) != 1)
+            throw new InvalidInputException(field, "Give exactly one of id, email, code or number.");
+    }
 }
 
 public sealed class MemberLookupInputType : InputObjectGraphType<MemberLookupArgs>

@@ -50,7 +50,7 @@ public static class PurchaseOperations
         LoyaltyDbContext db, TimeProvider clock, string actor, RecordPurchaseInput input, CancellationToken ct = default)
     {
         var storeId = Validate(input, clock.GetUtcNow());
-        var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == db.CurrentProgramId, ct);
+        var program = await db.CurrentProgramAsync(ct);
         if (!string.Equals(input.Currency.Trim(), program.Currency, StringComparison.OrdinalIgnoreCase))
             throw new CurrencyMismatchException(input.Currency.Trim().ToUpperInvariant(), program.Currency);
         var settings = await GetSettingsAsync(db, ct);

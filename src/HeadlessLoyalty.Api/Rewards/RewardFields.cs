@@ -71,9 +71,7 @@ public static class RewardFields
         var storefront = caller.IsInRole(Roles.Storefront) && !caller.Roles.Any(r => r != Roles.Storefront);
         if (by is null)
             return storefront && caller.MemberId is { } own ? own : throw new InvalidInputException("member", "Name the member by id, email, code or number.");
-        var given = (by.Id is null ? 0 : 1) + (by.Email is null ? 0 : 1) + (by.Code is null ? 0 : 1) + (by.Number is null ? 0 : 1);
-        if (given != 1)
-            throw new InvalidInputException("member", "Give exactly one of id, email, code or number.");
+        by.RequireExactlyOne("member");
         var member = by switch
         {
             { Id: { } id } => await MemberQueries.FindByIdAsync(db, ResolveContextExtensions.ParseGlobalId(id, MemberType.TypeName, "member.id"), c.CancellationToken),

@@ -85,7 +85,7 @@ public static class RewardOperations
                 throw new RewardDisabledException(reward.Id);
             var quote = RewardRules.Quote(reward, input.Points);
             var member = await MemberQueries.GetAsync(db, input.MemberId, token);
-            var currency = (await db.Programs.AsNoTracking().FirstAsync(p => p.Id == db.CurrentProgramId, token)).Currency;
+            var currency = (await db.CurrentProgramAsync(token)).Currency;
             string code;
             do code = RewardRules.NewCode(reward.CodePrefix);
             while (await db.Coupons.AnyAsync(c => c.Code == code, token));
