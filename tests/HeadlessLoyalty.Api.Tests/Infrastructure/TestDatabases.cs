@@ -59,6 +59,16 @@ public sealed class TestDatabase : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// The same database for a second app instance (several-instance tests): its own data folder, and disposing it
+    /// leaves the database alone, so one instance can stop while another keeps using it. The owner drops it.
+    /// </summary>
+    public TestDatabase Shared()
+    {
+        var dir = NewDirectory();
+        return new(Provider, ConnectionString, dir, () => { TryDelete(dir); return ValueTask.CompletedTask; });
+    }
+
     public ValueTask DisposeAsync() => _drop();
 
     private static async Task Execute(string server, string sql)

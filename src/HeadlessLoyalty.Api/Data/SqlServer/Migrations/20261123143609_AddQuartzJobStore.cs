@@ -1,0 +1,24 @@
+﻿using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Jobs;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class AddQuartzJobStore : Migration
+    {
+        /// <summary>Quartz's clustered job store tables (see <see cref="QuartzSchema"/>).</summary>
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            QuartzSchema.Create(migrationBuilder, DatabaseProvider.SqlServer);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            QuartzSchema.Drop(migrationBuilder, DatabaseProvider.SqlServer);
+        }
+    }
+}
