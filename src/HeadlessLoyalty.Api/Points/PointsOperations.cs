@@ -66,6 +66,7 @@ public static class PointsOperations
             throw new MemberBlockedException(member.Id);
         var balance = await LoadBalanceAsync(db, member.Id, now, ct);
         var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;
+        var approvedBefore = balance.Approved;
         Ledger.Apply(BalanceState.Of(balance), input.Kind, input.Points, status, input.AllowNegative, now).CopyTo(balance);
         var entry = new LedgerEntry
         {
@@ -84,6 +85,7 @@ public static class PointsOperations
         db.LedgerEntries.Add(entry);
         if (status == LedgerEntryStatus.Approved)
             StagePointsEarned(db, member, entry, balance, now);
+        await RewardEligibility.StageIfCrossedAsync(db, member, approvedBefore, balance.Approved, now, ct);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
 
@@ -104,10 +106,12 @@ public static class PointsOperations
             throw new MemberBlockedException(member.Id);
         var balance = await LoadBalanceAsync(db, member.Id, now, ct);
         var state = BalanceState.Of(balance);
+        var approvedBefore = balance.Approved;
         (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
         entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
         if (approve)
             StagePointsEarned(db, member, entry, balance, now);
+        await RewardEligibility.StageIfCrossedAsync(db, member, approvedBefore, balance.Approved, now, ct);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
 
