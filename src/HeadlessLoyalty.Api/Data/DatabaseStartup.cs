@@ -1,11 +1,9 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace HeadlessLoyalty.Api.Data;
 
 /// <summary>
 /// Runs before the server accepts requests: migrates when <c>Database:MigrateOnStartup</c> says so (the embedded
-/// default does), then seeds the demo program once, then gives a referral code to members without one (enrolled
-/// before referrals existed, or seeded).
+/// default does), then seeds the demo program once. After a start-up migration the seeded members get their referral
+/// codes too (the migrator gives them to members that existed before).
 /// </summary>
 internal sealed class DatabaseStartup(IServiceScopeFactory scopes, DatabaseSettings settings) : IHostedService
 {
@@ -18,12 +16,10 @@ internal sealed class DatabaseStartup(IServiceScopeFactory scopes, DatabaseSetti
         }
         await using (var scope = scopes.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<DemoSeed>().SeedIfEnabledAsync(cancellationToken);
-        await using (var scope = scopes.CreateAsyncScope())
+        if (settings.MigrateOnStartup)
         {
-            // Only on a migrated schema: a server started before `migrate` ran must not fail here.
-            var db = scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
-            if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
-                await Referrals.ReferralOperations.BackfillCodesAsync(db, ct: cancellationToken);
+            await using var scope = scopes.CreateAsyncScope();
+            await Referrals.ReferralOperations.BackfillCodesAsync(scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>(), ct: cancellationToken);
         }
     }
 

@@ -11,7 +11,8 @@ namespace HeadlessLoyalty.Api.Points;
 /// Points writes: append one <see cref="LedgerEntry"/> and change the member's <see cref="PointsBalance"/> in the
 /// same transaction, through the pure <see cref="Ledger"/> rules. The balance's <c>Version</c> token makes a
 /// concurrent writer's save fail; <see cref="WriteTransaction"/> then re-reads and re-applies the rule, so 50
-/// concurrent debits against a balance that affords 10 give 10 successes and 40 INSUFFICIENT_POINTS.
+/// concurrent debits against a balance that affords 10 give 10 successes and 40 INSUFFICIENT_POINTS. Every approved
+/// balance change also passes through <see cref="RewardEligibility"/>, so each producer gets points.eligible_for_reward.
 /// </summary>
 public static class PointsOperations
 {

@@ -34,7 +34,7 @@ public static class ReferralFields
     public static void AddMemberFields(ObjectGraphType<MemberView> member)
     {
         member.Field<StringGraphType>("referralCode")
-            .Description("The member's code to share with friends (they enroll with it); unique in the program. Null only for a member enrolled before referrals existed, until the server's next start gives one.")
+            .Description("The member's code to share with friends (they enroll with it); unique in the program. Null only for a member that existed before referrals, until the migrator (`migrate`, or a start-up migration) gives it one.")
             .Resolve(c => LoadReferral(c, c.Source.Id).Then(r => r?.Code));
         member.Field<StringGraphType>("referralUrl")
             .Description("The member's share link: the program's referral base URL followed by the code; null without a base URL.")

@@ -174,8 +174,9 @@ public static class ReferralOperations
 
     /// <summary>
     /// Gives a share code to every member without a referral row, in every program: members enrolled before referrals
-    /// existed, or inserted without <see cref="MemberOperations.EnrollAsync"/> (the demo seed). Run at start-up after the
-    /// migrations, on a context without a tenant; random unique codes cannot be generated portably in a SQL migration.
+    /// existed, or inserted without <see cref="MemberOperations.EnrollAsync"/> (the demo seed). Run by the migrator after
+    /// the migrations (and after the demo seed), on a context without a tenant; random unique codes cannot be drawn
+    /// portably in a SQL migration.
     /// A code clash (or a concurrent back-fill) rolls the batch back and draws again. Returns how many were added.
     /// </summary>
     public static async Task<int> BackfillCodesAsync(LoyaltyDbContext db, int batchSize = 500, CancellationToken ct = default)
