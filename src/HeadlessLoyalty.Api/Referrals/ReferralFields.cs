@@ -44,8 +44,8 @@ public static class ReferralFields
                 return LoadReferral(c, c.Source.Id).Then(async (r, ct) => ReferralRules.ReferralUrl(await baseUrl.GetResultAsync(ct), r?.Code));
             });
         member.Field<MemberType>("referredBy")
-            .Description("The member whose code this member enrolled with; null when not referred.")
-            .Resolve(c => LoadReferral(c, c.Source.Id).Then(r => r?.ReferrerId is { } id ? LoadMember(c, id) : null));
+            .Description("The member whose code this member enrolled with; null when not referred, and for a storefront token (it reads its own member only).")
+            .Resolve(c => LoadReferral(c, c.Source.Id).Then(r => r?.ReferrerId is { } id && MayRead(c, id) ? LoadMember(c, id) : null));
         member.Field<ReferralStatusType>("referralStatus")
             .Description("As a referred friend: whether the first qualifying purchase has rewarded the referral yet; null when not referred.")
             .Resolve(c => LoadReferral(c, c.Source.Id).Then(r => r?.Status));
@@ -56,6 +56,10 @@ public static class ReferralFields
             .Description("Of those, friends whose first qualifying purchase rewarded the referral.")
             .Resolve(c => LoadCounts(c, c.Source.Id).Then(x => x.Rewarded));
     }
+
+    /// <summary>Storefront tokens read their own member only (as through <c>node</c>); every other role reads the program.</summary>
+    private static bool MayRead(IResolveFieldContext context, Guid memberId) =>
+        context.Caller() is var caller && (caller.Roles.Any(r => r != Roles.Storefront) || caller.MemberId == memberId);
 
     private static IDataLoaderResult<MemberReferral?> LoadReferral(IResolveFieldContext context, Guid memberId) =>
         context.BatchLoader<Guid, MemberReferral?>("Member.referral", async (ids, ct) =>

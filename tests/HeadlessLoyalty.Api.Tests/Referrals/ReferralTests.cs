@@ -154,6 +154,15 @@ public abstract class ReferralTests(DatabaseFixture fixture)
         Assert.Equal(2, await _app.WithTenantAsync(p.Slug, db => db.MemberReferrals.CountAsync()));
         Assert.Equal(2, await CountEventsAsync(p.Slug, EventTypes.MemberEnrolled));
 
+        // Bob's storefront sees his own code and link, not who referred him (another member's data).
+        using var bobStorefront = _app.CreateClient(_app.MintToken(p.Slug, Roles.Storefront, Raw(bob.GetProperty("id").GetString()!)));
+        using var me = await bobStorefront.PostGraphQLAsync("{ me { referralCode referralUrl referralStatus referredBy { email } } }");
+        Assert.True(me.Status == HttpStatusCode.OK && !me.HasErrors, me.ToString());
+        Assert.Equal(bob.GetProperty("referralUrl").GetString(), me.Data.GetProperty("me").GetProperty("referralUrl").GetString());
+        Assert.Equal("PENDING", me.Data.GetProperty("me").GetProperty("referralStatus").GetString());
+        Assert.Equal(JsonValueKind.Null, me.Data.GetProperty("me").GetProperty("referredBy").ValueKind);
+        Assert.DoesNotContain("alice@example.com", me.Text);
+
         var aliceNow = await MemberAsync(p, alice);
         Assert.Equal($"https://shop.example/?ref={code}", aliceNow.GetProperty("referralUrl").GetString());
         Assert.Equal((1, 0), (aliceNow.GetProperty("referralsCount").GetInt32(), aliceNow.GetProperty("referralsRewarded").GetInt32()));
