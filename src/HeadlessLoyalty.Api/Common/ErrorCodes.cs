@@ -28,4 +28,6 @@ public static class ErrorCodes
     public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
     public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
     public const string JobNotFound = "JOB_NOT_FOUND";
+    public const string ReferralCodeNotFound = "REFERRAL_CODE_NOT_FOUND";
+    public const string SelfReferral = "SELF_REFERRAL";
 }

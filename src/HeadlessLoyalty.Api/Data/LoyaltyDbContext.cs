@@ -6,6 +6,7 @@ using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tenancy;
@@ -38,6 +39,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<ActivityAward> ActivityAwards => Set<ActivityAward>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<MemberReferral> MemberReferrals => Set<MemberReferral>();
+    public DbSet<ProgramReferralRules> ReferralRules => Set<ProgramReferralRules>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -229,6 +232,28 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Error).HasMaxLength(JobRun.MaxErrorLength);
             // The jobs query's "last run" of each job.
             e.HasIndex(x => new { x.ProgramId, x.Job, x.StartedAt });
+        });
+
+        b.Entity<MemberReferral>(e =>
+        {
+            e.HasKey(x => x.MemberId);
+            e.Property(x => x.Code).HasMaxLength(32);
+            e.HasIndex(x => new { x.ProgramId, x.Code }).IsUnique();
+            // A referrer's friends (the counts on a member list).
+            e.HasIndex(x => new { x.ProgramId, x.ReferrerId });
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne<Member>().WithOne().HasForeignKey<MemberReferral>(x => x.MemberId);
+            e.HasOne<Member>().WithMany().HasForeignKey(x => x.ReferrerId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<ProgramReferralRules>(e =>
+        {
+            e.HasKey(x => x.ProgramId);
+            e.Property(x => x.BaseUrl).HasMaxLength(500);
+            e.Property(x => x.ReferrerRewardKind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.FriendRewardKind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.MinPurchaseAmount).HasPrecision(18, 4);
         });
 
         foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

@@ -32,3 +32,22 @@ public sealed record BirthdayPayload(Guid MemberId, string Email, string? FirstN
 
 /// <summary>coupon.used: a coupon issued for points was used on an order.</summary>
 public sealed record CouponUsedPayload(Guid MemberId, string Email, string CouponCode, string Kind, decimal? Value, string Currency, string OrderReference);
+
+/// <summary>points.eligible_for_reward: the approved balance just reached the cheapest enabled reward's cost (once per crossing).</summary>
+public sealed record EligibleForRewardPayload(Guid MemberId, string Email, long Balance, Guid RewardId, string RewardName, long RewardCost);
+
+/// <summary>
+/// referral.friend_first_purchase, addressed to the referrer (MemberId, Email): the friend's first qualifying purchase,
+/// after its return window, and what the friend received for it (points, or a coupon code; 0 / null when nothing).
+/// </summary>
+public sealed record ReferralFriendPurchasePayload(
+    Guid MemberId, string Email, Guid FriendId, string FriendEmail, string OrderReference, decimal Amount, string Currency,
+    long FriendPoints, string? FriendCouponCode);
+
+/// <summary>referral.referrer_rewarded_with_points: the referrer received points for a friend's first purchase.</summary>
+public sealed record ReferrerRewardedWithPointsPayload(Guid MemberId, string Email, Guid FriendId, string FriendEmail, long Points, long BalanceAfter);
+
+/// <summary>referral.referrer_rewarded_with_coupon: the referrer received a coupon (no points spent) for a friend's first purchase.</summary>
+public sealed record ReferrerRewardedWithCouponPayload(
+    Guid MemberId, string Email, Guid FriendId, string FriendEmail, Guid RewardId, string RewardName, string Kind, string CouponCode,
+    decimal? Value, string Currency, DateTimeOffset ExpiresAt);

@@ -12,7 +12,8 @@ public static class EventTypes
     public const string MemberUpdated = "member.updated";
     public const string MemberBlocked = "member.blocked";
 
-    // Points (points.earned produced by PointsOperations when an earned or bonus credit becomes spendable)
+    // Points (points.earned produced by PointsOperations when an earned or bonus credit becomes spendable; points.eligible_for_reward
+    // by PointsOperations through RewardEligibility when the approved balance crosses the cheapest enabled reward's cost)
     public const string PointsEarned = "points.earned";
     public const string EligibleForReward = "points.eligible_for_reward";
     public const string PointsRedeemed = "points.redeemed";
@@ -38,7 +39,7 @@ public static class EventTypes
     public const string BirthdayIn7Days = "birthday.in_7_days";
     public const string BirthdayToday = "birthday.today";
 
-    // Referrals
+    // Referrals (produced by ReferralOperations when a referred friend's first qualifying purchase has its points approved)
     public const string ReferrerRewardedWithCoupon = "referral.referrer_rewarded_with_coupon";
     public const string ReferrerRewardedWithPoints = "referral.referrer_rewarded_with_points";
     public const string ReferredFriendFirstPurchase = "referral.friend_first_purchase";

@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tenancy;
@@ -45,6 +46,7 @@ public sealed class QueryType : ObjectGraphType
         SegmentFields.AddQueries(this);
         ActivityFields.AddQueries(this);
         JobFields.AddQueries(this);
+        ReferralFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -62,5 +64,6 @@ public sealed class MutationType : ObjectGraphType
         SegmentFields.AddMutations(this);
         ActivityFields.AddMutations(this);
         JobFields.AddMutations(this);
+        ReferralFields.AddMutations(this);
     }
 }

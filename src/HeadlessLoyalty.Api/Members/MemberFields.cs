@@ -65,7 +65,7 @@ public static class MemberFields
                     var payload = await MemberOperations.EnrollAsync(c.Db(), c.Clock(), c.Caller().Actor,
                         new EnrollMemberInput(input.Email, input.FirstName, input.LastName, input.Phone,
                             input.Birthday?.Month, input.Birthday?.Day, input.Birthday?.Year,
-                            input.ExternalIds?.Select(x => new ExternalIdInput(x.Store, x.ExternalId)).ToList()),
+                            input.ExternalIds?.Select(x => new ExternalIdInput(x.Store, x.ExternalId)).ToList(), input.ReferralCode),
                         input.IdempotencyKey, c.CancellationToken);
                     return MemberMutationResult.Of(payload.Member);
                 }, MemberMutationResult.Refused);

@@ -4,6 +4,7 @@ using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tiers;
@@ -91,6 +92,7 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Argument<IntGraphType>("last", "Awards before `before`, at most 100.")
             .Argument<StringGraphType>("before", "Cursor of the award to end before.")
             .ResolveAsync(async c => await ActivityFields.OfMemberAsync(c, c.Source.Id));
+        ReferralFields.AddMemberFields(this);
     }
 }
 

@@ -73,6 +73,7 @@ public sealed class EnrollMemberArgs
     public string? Phone { get; set; }
     public BirthdayArgs? Birthday { get; set; }
     public List<ExternalIdArgs>? ExternalIds { get; set; }
+    public string? ReferralCode { get; set; }
     public string? IdempotencyKey { get; set; }
 }
 
@@ -88,6 +89,7 @@ public sealed class EnrollMemberInputType : InputObjectGraphType<EnrollMemberArg
         Field<StringGraphType>("phone").Description("Phone: digits, optionally a leading + and spaces, dots, dashes or parentheses.");
         Field<BirthdayInputType>("birthday").Description("Birthday.");
         Field<ListGraphType<NonNullGraphType<ExternalIdInputType>>>("externalIds").Description("Ids in connected stores, one per store.");
+        Field<StringGraphType>("referralCode").Description("A member's referral code: the new member becomes their referred friend (REFERRAL_CODE_NOT_FOUND, SELF_REFERRAL when it is the same person's). Spaces and dashes are ignored, letters case-insensitive.");
         Field<StringGraphType>("idempotencyKey").Description("Retry key (at most 200 characters): a retry with the same key and input returns the first result.");
     }
 }

@@ -3,6 +3,7 @@ using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Referrals;
 using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.Members;
@@ -18,7 +19,9 @@ public static class MemberOperations
     /// <summary>
     /// Validates and enrolls a member with a zero balance. Email is unique per program case-insensitively
     /// (EMAIL_TAKEN). The member number is max + 1 in the program and the code random: a concurrent enrollment
-    /// that takes the same number/code hits the unique index and this attempt retries with fresh values.
+    /// that takes the same number/code hits the unique index and this attempt retries with fresh values. The member
+    /// gets a referral code; with <see cref="EnrollMemberInput.ReferralCode"/> they are that member's referred friend
+    /// (REFERRAL_CODE_NOT_FOUND, SELF_REFERRAL refuse the enrollment).
     /// </summary>
     public static async Task<EnrollMemberPayload> EnrollAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, EnrollMemberInput input, string? idempotencyKey = null, CancellationToken ct = default)
@@ -62,6 +65,7 @@ public static class MemberOperations
                     throw new ExternalIdTakenException(store, externalId);
                 member.ExternalIds.Add(new MemberExternalId { Id = Guid.CreateVersion7(now), MemberId = member.Id, Store = store, ExternalId = externalId });
             }
+            await ReferralOperations.StageEnrollmentAsync(db, member, input.ReferralCode, now, token);
             var balance = new PointsBalance { MemberId = member.Id, LastUpdatedAt = now };
             db.Members.Add(member);
             db.Balances.Add(balance);

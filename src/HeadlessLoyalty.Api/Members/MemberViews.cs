@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using HeadlessLoyalty.Api.Points;
 
 namespace HeadlessLoyalty.Api.Members;
@@ -13,10 +14,13 @@ public sealed record MemberView(
         m.MemberCode, m.MemberNumber, m.Status, m.EnrolledAt, m.UpdatedAt);
 }
 
+/// <param name="ReferralCode">A member's referral code: the new member is their referred friend. Left out of the
+/// idempotency hash when null, so keys stored before referrals existed still match their replays.</param>
 public sealed record EnrollMemberInput(
     string Email, string? FirstName = null, string? LastName = null, string? Phone = null,
     int? BirthdayMonth = null, int? BirthdayDay = null, int? BirthdayYear = null,
-    IReadOnlyList<ExternalIdInput>? ExternalIds = null);
+    IReadOnlyList<ExternalIdInput>? ExternalIds = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReferralCode = null);
 
 /// <summary>The member's id in a connected store, e.g. ("shopify:my-shop", "7012345").</summary>
 public sealed record ExternalIdInput(string Store, string ExternalId);

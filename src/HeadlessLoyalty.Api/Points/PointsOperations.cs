@@ -11,7 +11,8 @@ namespace HeadlessLoyalty.Api.Points;
 /// Points writes: append one <see cref="LedgerEntry"/> and change the member's <see cref="PointsBalance"/> in the
 /// same transaction, through the pure <see cref="Ledger"/> rules. The balance's <c>Version</c> token makes a
 /// concurrent writer's save fail; <see cref="WriteTransaction"/> then re-reads and re-applies the rule, so 50
-/// concurrent debits against a balance that affords 10 give 10 successes and 40 INSUFFICIENT_POINTS.
+/// concurrent debits against a balance that affords 10 give 10 successes and 40 INSUFFICIENT_POINTS. Every approved
+/// balance change also passes through <see cref="RewardEligibility"/>, so each producer gets points.eligible_for_reward.
 /// </summary>
 public static class PointsOperations
 {
@@ -66,6 +67,7 @@ public static class PointsOperations
             throw new MemberBlockedException(member.Id);
         var balance = await LoadBalanceAsync(db, member.Id, now, ct);
         var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;
+        var approvedBefore = balance.Approved;
         Ledger.Apply(BalanceState.Of(balance), input.Kind, input.Points, status, input.AllowNegative, now).CopyTo(balance);
         var entry = new LedgerEntry
         {
@@ -84,6 +86,7 @@ public static class PointsOperations
         db.LedgerEntries.Add(entry);
         if (status == LedgerEntryStatus.Approved)
             StagePointsEarned(db, member, entry, balance, now);
+        await RewardEligibility.StageIfCrossedAsync(db, member, approvedBefore, balance.Approved, now, ct);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
 
@@ -104,10 +107,12 @@ public static class PointsOperations
             throw new MemberBlockedException(member.Id);
         var balance = await LoadBalanceAsync(db, member.Id, now, ct);
         var state = BalanceState.Of(balance);
+        var approvedBefore = balance.Approved;
         (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
         entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
         if (approve)
             StagePointsEarned(db, member, entry, balance, now);
+        await RewardEligibility.StageIfCrossedAsync(db, member, approvedBefore, balance.Approved, now, ct);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
 

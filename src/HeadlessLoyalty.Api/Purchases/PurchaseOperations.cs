@@ -6,6 +6,7 @@ using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Tiers;
 using Microsoft.EntityFrameworkCore;
 
@@ -104,6 +105,8 @@ public static class PurchaseOperations
                 purchase.BonusEntryId = (await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
                     member.Id, LedgerEntryKind.Bonus, bonus, "Welcome bonus (first purchase)", source, pending, OccurredAt: purchase.OccurredAt), null, token)).Entry.Id;
             db.Purchases.Add(purchase);
+            if (purchase.PointsApprovedAt is not null)
+                await ReferralOperations.StageQualifyingPurchaseAsync(db, clock, purchase, token);
             var balance = await BalanceAfterAsync(db, member.Id, token);
             DomainEvents.Stage(db, EventTypes.OrderAwarded, member.Id, new OrderAwardedPayload(
                 member.Id, member.Email, purchase.Channel.ToString(), NullIfEmpty(purchase.StoreId), purchase.OrderReference, purchase.Amount,
@@ -178,6 +181,8 @@ public static class PurchaseOperations
         }
         purchase.PointsApprovedAt = now;
         purchase.Version++;
+        // A referred friend's first qualifying purchase rewards the referral once its points are approved.
+        await ReferralOperations.StageQualifyingPurchaseAsync(db, clock, purchase, ct);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ public enum CouponStatus { Issued, Used, Expired, Cancelled }
 
 /// <summary>
 /// A coupon issued for points, unique by code in the program. The points were deducted in the same transaction
-/// (<see cref="RedeemEntryId"/>). Creating it on a connected store comes with store connections
+/// (<see cref="RedeemEntryId"/>); a coupon given as a reward (a referral) cost none and has no redeem entry. Creating it on a connected store comes with store connections
 /// (<see cref="StoreCouponId"/> stays null until then).
 /// </summary>
 public sealed class Coupon : ITenantOwned
@@ -25,7 +25,7 @@ public sealed class Coupon : ITenantOwned
     public required DateTimeOffset IssuedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset? UsedAt { get; set; }
-    public required Guid RedeemEntryId { get; init; }
+    public Guid? RedeemEntryId { get; init; }
     /// <summary>Who redeemed: the member (storefront) or staff on their behalf (<c>pos:...</c>, <c>admin:...</c>).</summary>
     public required string Actor { get; init; }
     public string? StoreCouponId { get; set; }

@@ -86,35 +86,52 @@ public static class RewardOperations
             var quote = RewardRules.Quote(reward, input.Points);
             var member = await MemberQueries.GetAsync(db, input.MemberId, token);
             var currency = (await db.CurrentProgramAsync(token)).Currency;
-            string code;
-            do code = RewardRules.NewCode(reward.CodePrefix);
-            while (await db.Coupons.AnyAsync(c => c.Code == code, token));
-
+            var code = await NewCouponCodeAsync(db, reward.CodePrefix, token);
             var spent = await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
                 member.Id, LedgerEntryKind.Redeem, -quote.Points, $"Reward: {reward.Name}", $"coupon:{code}"), idempotencyKey, token);
-            var coupon = new Coupon
-            {
-                Id = Guid.CreateVersion7(now),
-                MemberId = member.Id,
-                RewardId = reward.Id,
-                Code = code,
-                Kind = reward.Kind,
-                Value = quote.Value,
-                Currency = currency,
-                PointsSpent = quote.Points,
-                Status = CouponStatus.Issued,
-                IssuedAt = now,
-                ExpiresAt = now.AddDays(reward.ValidityDays),
-                RedeemEntryId = spent.Entry.Id,
-                Actor = actor,
-            };
-            db.Coupons.Add(coupon);
+            var coupon = StageCoupon(db, member.Id, reward, code, quote, currency, spent.Entry.Id, actor, now);
             DomainEvents.Stage(db, EventTypes.PointsRedeemed, member.Id, new PointsRedeemedPayload(
                 member.Id, member.Email, quote.Points, spent.Balance.Approved, code, reward.Name), now, now);
             DomainEvents.Stage(db, EventTypes.RewardIssued, member.Id, new RewardIssuedPayload(
                 member.Id, member.Email, reward.Id, reward.Name, reward.Kind.ToString(), code, quote.Value, currency, coupon.ExpiresAt, quote.Points, spent.Balance.Approved), now, now);
             return new RedeemPayload(CouponView.Of(coupon), spent.Balance);
         }, ct);
+
+    /// <summary>A coupon code of <paramref name="prefix"/> that no coupon of the program has (a clash is redrawn).</summary>
+    internal static async Task<string> NewCouponCodeAsync(LoyaltyDbContext db, string prefix, CancellationToken ct)
+    {
+        string code;
+        do code = RewardRules.NewCode(prefix);
+        while (await db.Coupons.AnyAsync(c => c.Code == code, ct));
+        return code;
+    }
+
+    /// <summary>
+    /// Stages an issued coupon of <paramref name="reward"/> inside the caller's attempt (no save). <paramref name="redeemEntryId"/>
+    /// is the ledger entry that paid for it; null for a coupon given as a reward (it spent no points).
+    /// </summary>
+    internal static Coupon StageCoupon(
+        LoyaltyDbContext db, Guid memberId, Reward reward, string code, RewardQuote quote, string currency, Guid? redeemEntryId, string actor, DateTimeOffset now)
+    {
+        var coupon = new Coupon
+        {
+            Id = Guid.CreateVersion7(now),
+            MemberId = memberId,
+            RewardId = reward.Id,
+            Code = code,
+            Kind = reward.Kind,
+            Value = quote.Value,
+            Currency = currency,
+            PointsSpent = redeemEntryId is null ? 0 : quote.Points,
+            Status = CouponStatus.Issued,
+            IssuedAt = now,
+            ExpiresAt = now.AddDays(reward.ValidityDays),
+            RedeemEntryId = redeemEntryId,
+            Actor = actor,
+        };
+        db.Coupons.Add(coupon);
+        return coupon;
+    }
 
     /// <summary>
     /// Marks a coupon used on an order (what a store reports at checkout): status Used, a <c>coupon.used</c> event.

@@ -49,6 +49,8 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Mutation.recordActivity"] = [Roles.Admin, Roles.Pos, Roles.Service],
         ["Query.jobs"] = [Roles.Admin],
         ["Mutation.runJob"] = [Roles.Admin],
+        ["Query.referralSettings"] = [Roles.Admin, Roles.Partner, Roles.Service],
+        ["Mutation.updateReferralSettings"] = [Roles.Admin],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -114,6 +116,8 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
             new { id = MemberId(memberId), @ref = Guid.NewGuid().ToString("N") }),
         "Query.jobs" => ("{ jobs { name lastRun { outcome } nextRunAt } }", new { }),
         "Mutation.runJob" => ("mutation { runJob(name: \"pending-approval\") { run { outcome processed } userErrors { code } } }", new { }),
+        "Query.referralSettings" => ("{ referralSettings { enabled baseUrl } }", new { }),
+        "Mutation.updateReferralSettings" => ("mutation { updateReferralSettings(input: { minPurchaseAmount: 0 }) { referralSettings { enabled } userErrors { code } } }", new { }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -177,6 +178,15 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Equal([a.Purchases[0].OrderReference], purchases.Data.GetProperty("member").GetProperty("purchases").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("orderReference").GetString()));
         }
 
+        // A's referral settings only: B's base URL (which carries B's tag) never shows.
+        await _app.WithTenantAsync(b.Slug, db => ReferralOperations.UpdateSettingsAsync(db, _app.Clock, new ReferralSettings(BaseUrl: $"https://{b.Tag}.example/?ref=")));
+        if (Allowed(role, "Query.referralSettings"))
+        {
+            using var referrals = await client.PostGraphQLAsync("{ referralSettings { baseUrl enabled } }");
+            Assert.Equal(JsonValueKind.Null, referrals.Data.GetProperty("referralSettings").GetProperty("baseUrl").ValueKind);
+            AssertNoLeak(referrals, b, "referralSettings");
+        }
+
         // A's activity rules and A's member's awards only.
         using (var rules = await client.PostGraphQLAsync("{ activityRules { key points description } }"))
         {
@@ -294,6 +304,24 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         {
             using var rules = await client.PostGraphQLAsync("mutation { updateEarningRules(input: { pointsPerCurrencyUnit: 50, pendingDays: 3 }) { earningRules { pointsPerCurrencyUnit } userErrors { code } } }");
             Assert.Empty(rules.UserErrorCodes("updateEarningRules"));
+        }
+
+        // Referrals: B's member's code does not exist in A (nothing is enrolled), B's reward cannot be a referral reward of A.
+        var bCode = await _app.WithTenantAsync(b.Slug, db => db.MemberReferrals.Where(r => r.MemberId == active.Id).Select(r => r.Code).SingleAsync());
+        using (var referred = await client.PostGraphQLAsync(
+            "mutation($code: String!) { enrollMember(input: { email: \"referred@example.com\", referralCode: $code }) { member { id referredBy { id } } userErrors { code field } } }",
+            new { code = bCode }))
+        {
+            Assert.Equal(["REFERRAL_CODE_NOT_FOUND"], referred.UserErrorCodes("enrollMember"));
+            AssertNoLeak(referred, b, "enrollMember(B's referral code)", bCode);
+        }
+        if (Allowed(role, "Mutation.updateReferralSettings"))
+        {
+            using var settings = await client.PostGraphQLAsync(
+                "mutation($id: ID!) { updateReferralSettings(input: { referrerRewardKind: COUPON, referrerRewardId: $id }) { referralSettings { referrerRewardId } userErrors { code field } } }",
+                new { id = RewardId(b.Reward.Id) });
+            Assert.Equal(["REWARD_NOT_FOUND"], settings.UserErrorCodes("updateReferralSettings"));
+            AssertNoLeak(settings, b, "updateReferralSettings(B's reward)", RewardId(b.Reward.Id));
         }
 
         // Emails are unique per program: B's member's email is free in A.

@@ -613,6 +613,100 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.ToTable("Purchases");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.MemberReferral", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("QualifyingPurchaseId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("ReferredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid?>("ReferrerId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("ReferrerRewardWithheld")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("ReferrerId");
+
+                    b.HasIndex("ProgramId", "Code")
+                        .IsUnique();
+
+                    b.HasIndex("ProgramId", "ReferrerId");
+
+                    b.ToTable("MemberReferrals");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.ProgramReferralRules", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<long>("FriendPoints")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("FriendRewardId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("FriendRewardKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<decimal>("MinPurchaseAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<long>("ReferrerPoints")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("ReferrerRewardId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("ReferrerRewardKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("ReferralRules");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Rewards.Coupon", b =>
                 {
                     b.Property<Guid>("Id")
@@ -654,7 +748,7 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<Guid>("RedeemEntryId")
+                    b.Property<Guid?>("RedeemEntryId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<Guid>("RewardId")
@@ -1009,6 +1103,35 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.MemberReferral", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithOne()
+                        .HasForeignKey("HeadlessLoyalty.Api.Referrals.MemberReferral", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReferrerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.ProgramReferralRules", b =>
+                {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")

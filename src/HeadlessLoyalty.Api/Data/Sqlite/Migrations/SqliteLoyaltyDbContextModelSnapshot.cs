@@ -608,6 +608,100 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.ToTable("Purchases");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.MemberReferral", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("QualifyingPurchaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReferredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReferrerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ReferrerRewardWithheld")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SettledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("ReferrerId");
+
+                    b.HasIndex("ProgramId", "Code")
+                        .IsUnique();
+
+                    b.HasIndex("ProgramId", "ReferrerId");
+
+                    b.ToTable("MemberReferrals");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.ProgramReferralRules", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FriendPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FriendRewardId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FriendRewardKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MinPurchaseAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReferrerPoints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReferrerRewardId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReferrerRewardKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("ReferralRules");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Rewards.Coupon", b =>
                 {
                     b.Property<Guid>("Id")
@@ -649,7 +743,7 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("RedeemEntryId")
+                    b.Property<Guid?>("RedeemEntryId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("RewardId")
@@ -1002,6 +1096,35 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.MemberReferral", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithOne()
+                        .HasForeignKey("HeadlessLoyalty.Api.Referrals.MemberReferral", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReferrerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.ProgramReferralRules", b =>
+                {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresLoyaltyDbContext))]
-    [Migration("20261123143603_AddQuartzJobStore")]
-    partial class AddQuartzJobStore
+    [Migration("20261123143241_Referrals")]
+    partial class Referrals
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -616,6 +616,100 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.ToTable("Purchases");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.MemberReferral", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("QualifyingPurchaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ReferredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ReferrerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("ReferrerRewardWithheld")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("ReferrerId");
+
+                    b.HasIndex("ProgramId", "Code")
+                        .IsUnique();
+
+                    b.HasIndex("ProgramId", "ReferrerId");
+
+                    b.ToTable("MemberReferrals");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.ProgramReferralRules", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("FriendPoints")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("FriendRewardId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FriendRewardKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<decimal>("MinPurchaseAmount")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<long>("ReferrerPoints")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("ReferrerRewardId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ReferrerRewardKind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("ReferralRules");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Rewards.Coupon", b =>
                 {
                     b.Property<Guid>("Id")
@@ -657,7 +751,7 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("RedeemEntryId")
+                    b.Property<Guid?>("RedeemEntryId")
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("RewardId")
@@ -1012,6 +1106,35 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.MemberReferral", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithOne()
+                        .HasForeignKey("HeadlessLoyalty.Api.Referrals.MemberReferral", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("ReferrerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.ProgramReferralRules", b =>
+                {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")
