@@ -1,7 +1,7 @@
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
-using Quartz.Impl;
 using Microsoft.Extensions.Options;
+using Quartz.Impl;
 using Quartz;
 
 namespace HeadlessLoyalty.Api.Jobs;
@@ -55,10 +55,7 @@ public static class JobsExtensions
             services.AddOptions<DataSourceOptions>(DataSourceName)
                 .Configure<DatabaseSettings>((source, database) => source.ConnectionString = database.ConnectionString);
         if (!CliExtensions.IsCliInvocation(args))
-        {
-            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-            services.AddSingleton<IConfigureOptions<QuartzHostedServiceOptions>, AutoStartFromJobsOptions>();
-        }
+            services.AddHostedService<SchedulerStarter>();
         return builder;
     }
 
@@ -82,13 +79,5 @@ public static class JobsExtensions
             // The migrations own the schema: check it at start, never create it.
             options.SchemaProvisioning = SchemaProvisioning.Validate;
         });
-    }
-
-    /// <summary><c>Jobs:Enabled=false</c> leaves the scheduler created but not started (runJob still works).</summary>
-    private sealed class AutoStartFromJobsOptions(IOptions<JobsOptions> jobs) : IConfigureNamedOptions<QuartzHostedServiceOptions>
-    {
-        public void Configure(string? name, QuartzHostedServiceOptions options) => options.AutoStart = jobs.Value.Enabled;
-
-        public void Configure(QuartzHostedServiceOptions options) => Configure(Options.DefaultName, options);
     }
 }

@@ -33,8 +33,11 @@ public sealed class HealthTestsOnPostgres(PostgresFixture fixture) : HealthTests
 
 public sealed class ReadinessWithoutDatabaseTests
 {
-    [Fact]
-    public async Task Readyz_is_503_with_a_json_reason_when_the_database_is_unreachable_while_healthz_stays_200()
+    /// <summary>With the scheduler on too: its clustered store lives in that database, and it must not hold the start.</summary>
+    [Theory]
+    [InlineData("false")]
+    [InlineData("true")]
+    public async Task Readyz_is_503_with_a_json_reason_when_the_database_is_unreachable_while_healthz_stays_200(string jobsEnabled)
     {
         // A PostgreSQL address nothing listens on, and no start-up migration: the process runs, the database does not.
         await using var app = new LoyaltyApiFactory(TestDatabase.CreateSqlite(), new Dictionary<string, string?>
@@ -42,6 +45,7 @@ public sealed class ReadinessWithoutDatabaseTests
             ["Database:Provider"] = nameof(DatabaseProvider.Postgres),
             ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=2",
             ["Database:MigrateOnStartup"] = "false",
+            ["Jobs:Enabled"] = jobsEnabled,
         });
         var client = app.CreateClient();
 
