@@ -32,3 +32,12 @@ public sealed record BirthdayPayload(Guid MemberId, string Email, string? FirstN
 
 /// <summary>coupon.used: a coupon issued for points was used on an order.</summary>
 public sealed record CouponUsedPayload(Guid MemberId, string Email, string CouponCode, string Kind, decimal? Value, string Currency, string OrderReference);
+
+/// <summary>points.expired: the points of a member that lapsed in one expiry run (lot dates or inactivity).</summary>
+public sealed record PointsExpiredPayload(Guid MemberId, string Email, long Points, long BalanceAfter, DateTimeOffset ExpiredAt);
+
+/// <summary>
+/// points.expire_in_30_days, points.expire_in_7_days, points.expire_in_3_days: points lapsing at <c>ExpiresAt</c>
+/// (the start of the day after <c>ValidThrough</c>, the last day they can be used, in the program's time zone).
+/// </summary>
+public sealed record PointsExpiringPayload(Guid MemberId, string Email, long Points, DateTimeOffset ExpiresAt, string ValidThrough, int DaysBefore, long Balance);

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Activities;
+using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -43,6 +44,7 @@ public sealed class QueryType : ObjectGraphType
         PurchaseFields.AddQueries(this);
         RewardFields.AddQueries(this);
         SegmentFields.AddQueries(this);
+        ExpiryFields.AddQueries(this);
         ActivityFields.AddQueries(this);
         JobFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
@@ -60,6 +62,7 @@ public sealed class MutationType : ObjectGraphType
         PurchaseFields.AddMutations(this);
         RewardFields.AddMutations(this);
         SegmentFields.AddMutations(this);
+        ExpiryFields.AddMutations(this);
         ActivityFields.AddMutations(this);
         JobFields.AddMutations(this);
     }

@@ -1,0 +1,147 @@
+using HeadlessLoyalty.Api.Activities;
+using HeadlessLoyalty.Api.Common;
+using HeadlessLoyalty.Api.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessLoyalty.Api.Expiry;
+
+/// <summary>A member's points that lapse at one instant.</summary>
+public sealed record ExpiringPoints(long Points, DateTimeOffset At);
+
+/// <summary>What lies ahead for a member's points: each lapse date with its points, soonest first.</summary>
+public sealed record ExpiryOutlook(IReadOnlyList<ExpiringPoints> Lapses)
+{
+    public static ExpiryOutlook None { get; } = new([]);
+
+    /// <summary>The nearest lapse; null when nothing will lapse.</summary>
+    public ExpiringPoints? Next => Lapses.Count > 0 ? Lapses[0] : null;
+
+    /// <summary>Points that lapse before <paramref name="until"/>.</summary>
+    public long Within(DateTimeOffset until) => Lapses.Where(l => l.At <= until).Sum(l => l.Points);
+}
+
+/// <summary>
+/// The expiry policy, the scheduled expiry run (expire, then warn) and the members' outlook. The run is idempotent:
+/// an expired lot has nothing left to expire, and a warning is marked once per (member, lot date, threshold) in
+/// <see cref="Events.MemberNotice"/>, so a rerun or a second instance expires and sends nothing twice.
+/// </summary>
+public static class ExpiryOperations
+{
+    public static async Task<ExpirySettings> GetPolicyAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        (await db.ExpiryPolicies.AsNoTracking().FirstOrDefaultAsync(ct))?.ToSettings() ?? ExpirySettings.Default;
+
+    /// <summary>Replaces the policy. Lots earned before keep their dates (see <see cref="ExpiryRules"/>).</summary>
+    public static Task<ExpirySettings> UpdatePolicyAsync(LoyaltyDbContext db, TimeProvider clock, ExpirySettings settings, CancellationToken ct = default)
+    {
+        ExpiryRules.Validate(settings);
+        return WriteTransaction.RunAsync(db, async token =>
+        {
+            var row = await db.ExpiryPolicies.FirstOrDefaultAsync(token);
+            if (row is null)
+                db.ExpiryPolicies.Add(row = new ProgramExpiryPolicy());
+            (row.LotValidityMonths, row.InactivityMonths, row.UpdatedAt) = (settings.LotValidityMonths, settings.InactivityMonths, clock.GetUtcNow());
+            return settings;
+        }, ct);
+    }
+
+    /// <summary>The date of a lot made now, by the policy in force (null: it never lapses by date).</summary>
+    internal static async Task<DateTimeOffset?> NewLotExpiresAtAsync(LoyaltyDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var months = await db.ExpiryPolicies.AsNoTracking().Select(p => p.LotValidityMonths).FirstOrDefaultAsync(ct);
+        if (months is null)
+            return null;
+        var program = await db.CurrentProgramAsync(ct);
+        return ExpiryRules.LotExpiresAt(now, months, ActivityRules.Zone(program.TimeZone));
+    }
+
+    /// <summary>The expiry job for one program: expires what is due, then sends the warnings. Returns members expired plus warnings sent.</summary>
+    public static async Task<int> RunAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default) =>
+        await ExpireAsync(db, clock, ct) + await WarnAsync(db, clock, ct);
+
+    /// <summary>Expires every due lot of the program in one transaction (set-based, <see cref="ExpirySql"/>). Returns the members whose points expired.</summary>
+    public static async Task<int> ExpireAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default)
+    {
+        var policy = await GetPolicyAsync(db, ct);
+        var program = await db.CurrentProgramAsync(ct);
+        var now = clock.GetUtcNow();
+        DateTimeOffset? inactiveBefore = policy.InactivityMonths is { } months
+            ? ExpiryRules.InactiveBefore(now, months, ActivityRules.Zone(program.TimeZone))
+            : null;
+        return await InTransactionAsync(db, token => ExpirySql.ExpireAsync(db, now, inactiveBefore, token), ct);
+    }
+
+    /// <summary>
+    /// Sends the 30, 7 and 3 day warnings for lot dates ahead. Lots lapse at the start of a local day, so there are at
+    /// most a few dozen dates in the next 30 days: one set-based statement per date, whatever the number of lots.
+    /// </summary>
+    public static async Task<int> WarnAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default)
+    {
+        var program = await db.CurrentProgramAsync(ct);
+        var zone = ActivityRules.Zone(program.TimeZone);
+        var now = clock.GetUtcNow();
+        var horizon = now.AddDays(ExpiryRules.Warnings[0].Days);
+        var dates = await db.PointsLots.AsNoTracking()
+            .Where(l => l.Remaining > 0 && l.ExpiresAt > now && l.ExpiresAt <= horizon)
+            .Select(l => l.ExpiresAt!.Value).Distinct().ToListAsync(ct);
+        return await InTransactionAsync(db, async token =>
+        {
+            var sent = 0;
+            foreach (var date in dates.Order())
+            {
+                for (var i = 0; i < ExpiryRules.Warnings.Count; i++)
+                {
+                    var (from, to) = ExpiryRules.WarningWindow(i, now);
+                    if (date <= from || date > to)
+                        continue;
+                    // The key is the last day the points can be used, in the program's zone: one notice per (member, date, threshold).
+                    var validThrough = ActivityRules.LocalDate(date, zone).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                    var (days, kind) = ExpiryRules.Warnings[i];
+                    sent += await ExpirySql.WarnAsync(db, now, date, kind, validThrough, days, token);
+                }
+            }
+            return sent;
+        }, ct);
+    }
+
+    /// <summary>
+    /// The outlook of each member (two grouped queries for any number of members): their lot dates, and under an
+    /// inactivity policy the day everything left lapses, whichever comes first for each lot.
+    /// </summary>
+    public static async Task<Dictionary<Guid, ExpiryOutlook>> OutlookAsync(LoyaltyDbContext db, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default)
+    {
+        var policy = await GetPolicyAsync(db, ct);
+        var lots = await db.PointsLots.AsNoTracking()
+            .Where(l => memberIds.Contains(l.MemberId) && l.Remaining > 0 && (l.ExpiresAt != null || policy.InactivityMonths != null))
+            .Select(l => new { l.MemberId, l.EarnedAt, l.ExpiresAt, l.Remaining }).ToListAsync(ct);
+        var zone = TimeZoneInfo.Utc;
+        Dictionary<Guid, DateTimeOffset?> lastActivity = [];
+        if (policy.InactivityMonths is not null && lots.Count > 0)
+        {
+            zone = ActivityRules.Zone((await db.CurrentProgramAsync(ct)).TimeZone);
+            lastActivity = await db.Balances.AsNoTracking().Where(b => memberIds.Contains(b.MemberId))
+                .ToDictionaryAsync(b => b.MemberId, b => b.LastActivityAt, ct);
+        }
+        return memberIds.Distinct().ToDictionary(id => id, id => new ExpiryOutlook(lots.Where(l => l.MemberId == id)
+            .Select(l => (l.Remaining, At: Earliest(l.ExpiresAt,
+                ExpiryRules.InactivityDeadline(lastActivity.GetValueOrDefault(id) ?? l.EarnedAt, policy.InactivityMonths, zone))))
+            .Where(l => l.At is not null)
+            .GroupBy(l => l.At!.Value).OrderBy(g => g.Key)
+            .Select(g => new ExpiringPoints(g.Sum(l => l.Remaining), g.Key)).ToList()));
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => (a, b) switch
+    {
+        (null, _) => b,
+        (_, null) => a,
+        _ => a < b ? a : b,
+    };
+
+    private static Task<T> InTransactionAsync<T>(LoyaltyDbContext db, Func<CancellationToken, Task<T>> work, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(token);
+            var result = await work(token);
+            await tx.CommitAsync(token);
+            return result;
+        }, ct);
+}
