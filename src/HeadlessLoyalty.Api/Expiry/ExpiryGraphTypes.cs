@@ -62,7 +62,7 @@ public sealed class ExpiringPointsType : ObjectGraphType<ExpiringPoints>
         Name = "ExpiringPoints";
         Description = "Points that lapse together.";
         Field<NonNullGraphType<LongGraphType>>("points").Description("How many points lapse.").Resolve(c => c.Source.Points);
-        Field<NonNullGraphType<DateTimeGraphType>>("at").Description("When they lapse: the start of the day after their last valid day, in the program's time zone.").Resolve(c => c.Source.At);
+        Field<NonNullGraphType<DateTimeGraphType>>("at").Description("When they lapse: the start of the day after their last valid day, in the program's time zone.").Resolve(c => c.Source.At.UtcDateTime);
     }
 }
 

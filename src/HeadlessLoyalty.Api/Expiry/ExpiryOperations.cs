@@ -104,26 +104,24 @@ public static class ExpiryOperations
     }
 
     /// <summary>
-    /// The outlook of each member (two grouped queries for any number of members): their lot dates, and under an
-    /// inactivity policy the day everything left lapses, whichever comes first for each lot.
+    /// The outlook of each member (two queries for any number of members: the policy, and the open lots with their
+    /// member's last activity and the program's zone): their lot dates and, under an inactivity policy, the day
+    /// everything left lapses, whichever comes first for each lot.
     /// </summary>
     public static async Task<Dictionary<Guid, ExpiryOutlook>> OutlookAsync(LoyaltyDbContext db, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default)
     {
         var policy = await GetPolicyAsync(db, ct);
-        var lots = await db.PointsLots.AsNoTracking()
-            .Where(l => memberIds.Contains(l.MemberId) && l.Remaining > 0 && (l.ExpiresAt != null || policy.InactivityMonths != null))
-            .Select(l => new { l.MemberId, l.EarnedAt, l.ExpiresAt, l.Remaining }).ToListAsync(ct);
-        var zone = TimeZoneInfo.Utc;
-        Dictionary<Guid, DateTimeOffset?> lastActivity = [];
-        if (policy.InactivityMonths is not null && lots.Count > 0)
-        {
-            zone = ActivityRules.Zone((await db.CurrentProgramAsync(ct)).TimeZone);
-            lastActivity = await db.Balances.AsNoTracking().Where(b => memberIds.Contains(b.MemberId))
-                .ToDictionaryAsync(b => b.MemberId, b => b.LastActivityAt, ct);
-        }
+        var inactivity = policy.InactivityMonths;
+        var lots = await (
+                from l in db.PointsLots.AsNoTracking()
+                join b in db.Balances.AsNoTracking() on l.MemberId equals b.MemberId
+                join p in db.Programs.AsNoTracking() on l.ProgramId equals p.Id
+                where memberIds.Contains(l.MemberId) && l.Remaining > 0 && (l.ExpiresAt != null || inactivity != null)
+                select new { l.MemberId, l.EarnedAt, l.ExpiresAt, l.Remaining, b.LastActivityAt, p.TimeZone })
+            .ToListAsync(ct);
         return memberIds.Distinct().ToDictionary(id => id, id => new ExpiryOutlook(lots.Where(l => l.MemberId == id)
             .Select(l => (l.Remaining, At: Earliest(l.ExpiresAt,
-                ExpiryRules.InactivityDeadline(lastActivity.GetValueOrDefault(id) ?? l.EarnedAt, policy.InactivityMonths, zone))))
+                ExpiryRules.InactivityDeadline(l.LastActivityAt ?? l.EarnedAt, inactivity, ActivityRules.Zone(l.TimeZone)))))
             .Where(l => l.At is not null)
             .GroupBy(l => l.At!.Value).OrderBy(g => g.Key)
             .Select(g => new ExpiringPoints(g.Sum(l => l.Remaining), g.Key)).ToList()));

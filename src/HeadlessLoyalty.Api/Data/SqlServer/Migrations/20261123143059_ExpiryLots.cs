@@ -129,9 +129,10 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 
             // Balances older than lots become one lot each (id = the member's, unique per balance) that never lapses by
             // date, so the lots of every member add up to their approved points; their last activity starts at their
-            // last update, so an inactivity policy does not expire them at once.
-            migrationBuilder.Sql("INSERT INTO [PointsLots] ([Id], [ProgramId], [MemberId], [EntryId], [EarnedAt], [ExpiresAt], [Points], [DebtRepaid], [Remaining]) SELECT [MemberId], [ProgramId], [MemberId], NULL, [LastUpdatedAt], NULL, [Approved], 0, [Approved] FROM [Balances] WHERE [Approved] > 0");
-            migrationBuilder.Sql("UPDATE [Balances] SET [LastActivityAt] = [LastUpdatedAt]");
+            // last update, so an inactivity policy does not expire them at once. (EXEC: the idempotent script compiles a
+            // batch at once, and the column added above does not exist yet when it does.)
+            migrationBuilder.Sql("EXEC(N'INSERT INTO [PointsLots] ([Id], [ProgramId], [MemberId], [EntryId], [EarnedAt], [ExpiresAt], [Points], [DebtRepaid], [Remaining]) SELECT [MemberId], [ProgramId], [MemberId], NULL, [LastUpdatedAt], NULL, [Approved], 0, [Approved] FROM [Balances] WHERE [Approved] > 0')");
+            migrationBuilder.Sql("EXEC(N'UPDATE [Balances] SET [LastActivityAt] = [LastUpdatedAt]')");
         }
 
         /// <inheritdoc />
