@@ -80,6 +80,7 @@ public static class ExpiryOperations
         var zone = ActivityRules.Zone(program.TimeZone);
         var now = clock.GetUtcNow();
         var horizon = now.AddDays(ExpiryRules.Warnings[0].Days);
+        var inactivity = (await GetPolicyAsync(db, ct)).InactivityMonths;
         var dates = await db.PointsLots.AsNoTracking()
             .Where(l => l.Remaining > 0 && l.ExpiresAt > now && l.ExpiresAt <= horizon)
             .Select(l => l.ExpiresAt!.Value).Distinct().ToListAsync(ct);
@@ -88,19 +89,40 @@ public static class ExpiryOperations
             var sent = 0;
             foreach (var date in dates.Order())
             {
-                for (var i = 0; i < ExpiryRules.Warnings.Count; i++)
-                {
-                    var (from, to) = ExpiryRules.WarningWindow(i, now);
-                    if (date <= from || date > to)
-                        continue;
-                    // The key is the last day the points can be used, in the program's zone: one notice per (member, date, threshold).
-                    var validThrough = ActivityRules.LocalDate(date, zone).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                    var (days, kind) = ExpiryRules.Warnings[i];
-                    sent += await ExpirySql.WarnAsync(db, now, date, kind, validThrough, days, token);
-                }
+                if (ExpiryRules.WarningFor(date, now) is not { } index)
+                    continue;
+                // The key is the last day the points can be used, in the program's zone: one notice per (member, date, threshold).
+                var validThrough = ActivityRules.LocalDate(date, zone).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var (days, kind) = ExpiryRules.Warnings[index];
+                sent += await ExpirySql.WarnAsync(db, now, date, kind, validThrough, days, token);
             }
+            if (inactivity is { } months)
+                sent += await WarnInactiveAsync(db, now, zone, months, token);
             return sent;
         }, ct);
+    }
+
+    /// <summary>
+    /// Warnings ahead of an inactivity lapse: for each local day in the next 30 days, the members whose deadline it is
+    /// (a range of last-activity instants, <see cref="ExpiryRules.InactiveBefore"/>), all their open points. Members who
+    /// never had qualifying activity lapse lot by lot and are warned by the lot dates only.
+    /// </summary>
+    private static async Task<int> WarnInactiveAsync(LoyaltyDbContext db, DateTimeOffset now, TimeZoneInfo zone, int months, CancellationToken ct)
+    {
+        var sent = 0;
+        var day = ActivityRules.LocalDate(now, zone).AddDays(1);
+        for (var at = ExpiryRules.StartOfDay(day, zone); at <= now.AddDays(ExpiryRules.Warnings[0].Days); day = day.AddDays(1), at = ExpiryRules.StartOfDay(day, zone))
+        {
+            if (ExpiryRules.WarningFor(at, now) is not { } index)
+                continue;
+            // Deadline exactly this day's start: last activity on or after the cutoff of the instant before, and before this one's.
+            var lastFrom = ExpiryRules.InactiveBefore(at.AddTicks(-1), months, zone);
+            var lastTo = ExpiryRules.InactiveBefore(at, months, zone);
+            var validThrough = day.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var (days, kind) = ExpiryRules.Warnings[index];
+            sent += await ExpirySql.WarnInactiveAsync(db, now, at, lastFrom, lastTo, kind, validThrough, days, ct);
+        }
+        return sent;
     }
 
     /// <summary>

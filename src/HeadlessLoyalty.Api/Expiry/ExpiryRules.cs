@@ -68,6 +68,18 @@ public static class ExpiryRules
         return (from, to);
     }
 
+    /// <summary>The index in <see cref="Warnings"/> of the warning due at <paramref name="now"/> for points lapsing at <paramref name="date"/>; null: none.</summary>
+    public static int? WarningFor(DateTimeOffset date, DateTimeOffset now)
+    {
+        for (var i = 0; i < Warnings.Count; i++)
+        {
+            var (from, to) = WarningWindow(i, now);
+            if (date > from && date <= to)
+                return i;
+        }
+        return null;
+    }
+
     /// <summary>The instant a local day starts (a day starting in a DST gap starts when the gap ends).</summary>
     public static DateTimeOffset StartOfDay(DateOnly day, TimeZoneInfo zone)
     {

@@ -82,10 +82,24 @@ internal static class ExpirySql
 
     /// <summary>
     /// One warning for the lots of one date: every member with open lots lapsing at <paramref name="expiresAt"/> and no
-    /// notice yet for (<paramref name="kind"/>, <paramref name="key"/>) gets one notice and one event. Returns the members.
+    /// notice yet for (<paramref name="kind"/>, <paramref name="validThrough"/>) gets one notice and one event. Returns the members.
     /// </summary>
-    public static async Task<int> WarnAsync(
-        LoyaltyDbContext db, DateTimeOffset now, DateTimeOffset expiresAt, string kind, string key, int days, CancellationToken ct)
+    public static Task<int> WarnAsync(
+        LoyaltyDbContext db, DateTimeOffset now, DateTimeOffset expiresAt, string kind, string validThrough, int days, CancellationToken ct) =>
+        WarnAsync(db, now, expiresAt, kind, validThrough, validThrough, days, null, ct);
+
+    /// <summary>
+    /// The inactivity form of <see cref="WarnAsync(LoyaltyDbContext, DateTimeOffset, DateTimeOffset, string, string, int, CancellationToken)"/>:
+    /// every member whose last activity falls in [<paramref name="lastFrom"/>, <paramref name="lastTo"/>) loses all
+    /// their open lots at <paramref name="expiresAt"/> unless active again; marked with the key <c>inactive:&lt;date&gt;</c>.
+    /// </summary>
+    public static Task<int> WarnInactiveAsync(
+        LoyaltyDbContext db, DateTimeOffset now, DateTimeOffset expiresAt, DateTimeOffset lastFrom, DateTimeOffset lastTo, string kind, string validThrough, int days, CancellationToken ct) =>
+        WarnAsync(db, now, expiresAt, kind, "inactive:" + validThrough, validThrough, days, (lastFrom, lastTo), ct);
+
+    private static async Task<int> WarnAsync(
+        LoyaltyDbContext db, DateTimeOffset now, DateTimeOffset expiresAt, string kind, string key, string validThrough, int days,
+        (DateTimeOffset From, DateTimeOffset To)? lastActivity, CancellationToken ct)
     {
         var d = Dialect.Of(db);
         var warned = d.Temp("hl_warned");
@@ -96,8 +110,9 @@ internal static class ExpirySql
             $"""
             INSERT INTO {warned} (member_id, points, notice_id, event_id)
             SELECT l."MemberId", SUM(l."Remaining"), {d.NewId}, {d.NewId}
-            FROM "PointsLots" l
-            WHERE l."ProgramId" = @program AND l."ExpiresAt" = @expiresAt AND l."Remaining" > 0
+            FROM "PointsLots" l{(lastActivity is null ? "" : " JOIN \"Balances\" b ON b.\"MemberId\" = l.\"MemberId\"")}
+            WHERE l."ProgramId" = @program AND l."Remaining" > 0
+              AND {(lastActivity is null ? "l.\"ExpiresAt\" = @expiresAt" : "b.\"LastActivityAt\" >= @lastFrom AND b.\"LastActivityAt\" < @lastTo")}
               AND NOT EXISTS (SELECT 1 FROM "MemberNotices" n
                               WHERE n."ProgramId" = @program AND n."MemberId" = l."MemberId" AND n."Kind" = @kind AND n."Key" = @key)
             GROUP BY l."MemberId"
@@ -110,7 +125,7 @@ internal static class ExpirySql
             INSERT INTO "DomainEvents" ("Id", "ProgramId", "Type", "MemberId", "OccurredAt", "RecordedAt", "Payload", "Position")
             SELECT x.event_id, @program, @kind, x.member_id, @now, @now,
                    {d.Json(("memberId", "x.member_id", JsonKind.Uuid), ("email", "mb.\"Email\"", JsonKind.Text), ("points", "x.points", JsonKind.Number),
-                       ("expiresAt", "@expiresAtText", JsonKind.Text), ("validThrough", "@key", JsonKind.Text), ("daysBefore", "@days", JsonKind.Number),
+                       ("expiresAt", "@expiresAtText", JsonKind.Text), ("validThrough", "@validThrough", JsonKind.Text), ("daysBefore", "@days", JsonKind.Number),
                        ("balance", "b.\"Approved\"", JsonKind.Number))}, NULL
             FROM {warned} x JOIN "Members" mb ON mb."Id" = x.member_id JOIN "Balances" b ON b."MemberId" = x.member_id
             """,
@@ -118,7 +133,8 @@ internal static class ExpirySql
         var count = await ExecuteAsync(db, d, statements, $"SELECT COUNT(*) FROM {warned}", new()
         {
             ["program"] = db.CurrentProgramId, ["now"] = now, ["expiresAt"] = expiresAt, ["expiresAtText"] = Iso(expiresAt),
-            ["kind"] = kind, ["key"] = key, ["days"] = days, ["idMs"] = now.ToUnixTimeMilliseconds(), ["idHex"] = IdHex(now),
+            ["kind"] = kind, ["key"] = key, ["validThrough"] = validThrough, ["days"] = days,
+            ["lastFrom"] = lastActivity?.From, ["lastTo"] = lastActivity?.To, ["idMs"] = now.ToUnixTimeMilliseconds(), ["idHex"] = IdHex(now),
         }, ct);
         await ExecuteAsync(db, d, d.DropTemp(warned), null, [], ct);
         return count;
@@ -169,10 +185,13 @@ internal static class ExpirySql
 
         public string Temp(string name) => Provider == "mssql" ? "#" + name : name;
 
-        /// <summary>PostgreSQL drops its temp tables at commit; the others keep them on the (pooled) connection, so they are dropped before and after.</summary>
+        /// <summary>
+        /// Dropped before and after each use: one transaction may run several statements sets (one per warning date), and
+        /// SQLite and SQL Server keep temp tables on the (pooled) connection. PostgreSQL's also go at commit.
+        /// </summary>
         public IEnumerable<string> DropTemp(string table) => Provider switch
         {
-            "pg" => [],
+            "pg" => [$"DROP TABLE IF EXISTS pg_temp.{table}"],
             "sqlite" => [$"DROP TABLE IF EXISTS temp.{table}"],
             _ => [$"DROP TABLE IF EXISTS {table}"],
         };

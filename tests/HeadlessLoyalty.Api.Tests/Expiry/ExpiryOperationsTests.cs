@@ -198,6 +198,31 @@ public sealed class ExpiryOperationsTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task Members_nearing_their_inactivity_deadline_are_warned_once_for_all_their_points(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await SetPolicyAsync(db, validity: null, inactivity: 2);
+        var idle = await EnrollAsync(db, "idle-warn@example.com");
+        await PostAsync(db, idle, LedgerEntryKind.Earn, 70);
+        _clock.Advance(TimeSpan.FromDays(3));
+        await PostAsync(db, idle, LedgerEntryKind.Adjustment, 5);
+        _clock.Now = new DateTimeOffset(2026, 2, 20, 9, 0, 0, TimeSpan.Zero);
+        var active = await EnrollAsync(db, "busy@example.com");
+        await PostAsync(db, active, LedgerEntryKind.Earn, 10); // deadline 21 April: more than 30 days after the run
+        // Last activity 15 January: everything lapses at the start of 16 March.
+        var deadline = new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero);
+
+        await using var ctx = db.ContextA();
+        _clock.Now = deadline.AddDays(-6);
+        Assert.Equal(1, await ExpiryOperations.WarnAsync(ctx, _clock));
+        Assert.Equal(0, await ExpiryOperations.WarnAsync(ctx, _clock));
+
+        var warning = DomainEvents.Read<PointsExpiringPayload>(await ctx.DomainEvents.AsNoTracking().SingleAsync(e => e.Type == EventTypes.PointsExpireIn7Days));
+        Assert.Equal(new PointsExpiringPayload(idle, "idle-warn@example.com", 75, deadline, "2026-03-15", 7, 75), warning);
+        Assert.Equal([new ExpiringPoints(75, deadline)], (await ExpiryOperations.OutlookAsync(ctx, [idle]))[idle].Lapses);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task The_outlook_names_the_nearest_lapse_and_the_points_within_a_window(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -62,6 +62,17 @@ public sealed class ExpiryRulesTests
             .Select(i => ExpiryRules.Warnings[i].EventType).ToList();
 
         Assert.Equal([expected], matching);
+        Assert.Equal(expected, ExpiryRules.Warnings[ExpiryRules.WarningFor(date, now)!.Value].EventType);
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Nothing_is_due_more_than_30_days_ahead_or_for_a_date_already_past(double daysAhead)
+    {
+        var now = new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Null(ExpiryRules.WarningFor(now.AddDays(daysAhead), now));
     }
 
     [Theory]
