@@ -485,8 +485,6 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 
                     b.HasIndex("ProgramId", "EntryId");
 
-                    b.HasIndex("ProgramId", "LotId");
-
                     b.ToTable("LotAllocations");
                 });
 
@@ -562,11 +560,9 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberId", "EarnedAt");
 
                     b.HasIndex("ProgramId", "ExpiresAt");
-
-                    b.HasIndex("ProgramId", "MemberId", "EarnedAt");
 
                     b.ToTable("PointsLots");
                 });
@@ -1086,12 +1082,6 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Points.LotAllocation", b =>
                 {
-                    b.HasOne("HeadlessLoyalty.Api.Points.PointsLot", null)
-                        .WithMany()
-                        .HasForeignKey("LotId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")

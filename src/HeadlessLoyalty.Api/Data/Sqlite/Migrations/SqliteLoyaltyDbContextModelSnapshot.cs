@@ -480,8 +480,6 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 
                     b.HasIndex("ProgramId", "EntryId");
 
-                    b.HasIndex("ProgramId", "LotId");
-
                     b.ToTable("LotAllocations");
                 });
 
@@ -557,11 +555,9 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberId", "EarnedAt");
 
                     b.HasIndex("ProgramId", "ExpiresAt");
-
-                    b.HasIndex("ProgramId", "MemberId", "EarnedAt");
 
                     b.ToTable("PointsLots");
                 });
@@ -1079,12 +1075,6 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Points.LotAllocation", b =>
                 {
-                    b.HasOne("HeadlessLoyalty.Api.Points.PointsLot", null)
-                        .WithMany()
-                        .HasForeignKey("LotId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")

@@ -38,6 +38,29 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "LotAllocations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    LotId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Points = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LotAllocations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_LotAllocations_Programs_ProgramId",
+                        column: x => x.ProgramId,
+                        principalTable: "Programs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PointsLots",
                 columns: table => new
                 {
@@ -68,35 +91,6 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "LotAllocations",
-                columns: table => new
-                {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    LotId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Points = table.Column<long>(type: "INTEGER", nullable: false),
-                    RecordedAt = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_LotAllocations", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_LotAllocations_PointsLots_LotId",
-                        column: x => x.LotId,
-                        principalTable: "PointsLots",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_LotAllocations_Programs_ProgramId",
-                        column: x => x.ProgramId,
-                        principalTable: "Programs",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
             migrationBuilder.CreateIndex(
                 name: "IX_LotAllocations_LotId",
                 table: "LotAllocations",
@@ -108,25 +102,14 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                 columns: new[] { "ProgramId", "EntryId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_LotAllocations_ProgramId_LotId",
-                table: "LotAllocations",
-                columns: new[] { "ProgramId", "LotId" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_PointsLots_MemberId",
+                name: "IX_PointsLots_MemberId_EarnedAt",
                 table: "PointsLots",
-                column: "MemberId");
+                columns: new[] { "MemberId", "EarnedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_PointsLots_ProgramId_ExpiresAt",
                 table: "PointsLots",
                 columns: new[] { "ProgramId", "ExpiresAt" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_PointsLots_ProgramId_MemberId_EarnedAt",
-                table: "PointsLots",
-                columns: new[] { "ProgramId", "MemberId", "EarnedAt" });
-
             // Balances older than lots become one lot each (id = the member's, unique per balance) that never lapses by
             // date, so the lots of every member add up to their approved points; their last activity starts at their
             // last update, so an inactivity policy does not expire them at once.

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 {
     [DbContext(typeof(SqlServerLoyaltyDbContext))]
-    [Migration("20261123143059_ExpiryLots")]
+    [Migration("20261123151124_ExpiryLots")]
     partial class ExpiryLots
     {
         /// <inheritdoc />
@@ -488,8 +488,6 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 
                     b.HasIndex("ProgramId", "EntryId");
 
-                    b.HasIndex("ProgramId", "LotId");
-
                     b.ToTable("LotAllocations");
                 });
 
@@ -565,11 +563,9 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MemberId");
+                    b.HasIndex("MemberId", "EarnedAt");
 
                     b.HasIndex("ProgramId", "ExpiresAt");
-
-                    b.HasIndex("ProgramId", "MemberId", "EarnedAt");
 
                     b.ToTable("PointsLots");
                 });
@@ -1089,12 +1085,6 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Points.LotAllocation", b =>
                 {
-                    b.HasOne("HeadlessLoyalty.Api.Points.PointsLot", null)
-                        .WithMany()
-                        .HasForeignKey("LotId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")
