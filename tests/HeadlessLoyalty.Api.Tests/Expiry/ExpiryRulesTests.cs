@@ -32,6 +32,17 @@ public sealed class ExpiryRulesTests
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), ExpiryRules.LotExpiresAt(earned, 1, TimeZoneInfo.Utc));
     }
 
+    [Fact]
+    public void A_day_whose_midnight_a_clock_change_skips_starts_when_the_clock_resumes()
+    {
+        var santiago = TimeZoneInfo.FindSystemTimeZoneById("America/Santiago");
+        var day = new DateOnly(2026, 9, 6); // Chile moves 00:00 to 01:00 that Sunday
+        Assert.True(santiago.IsInvalidTime(day.ToDateTime(TimeOnly.MinValue)));
+
+        // 01:00 at UTC-3 (summer time).
+        Assert.Equal(new DateTimeOffset(2026, 9, 6, 4, 0, 0, TimeSpan.Zero), ExpiryRules.StartOfDay(day, santiago));
+    }
+
     [Property(MaxTest = 500)]
     public bool The_set_based_inactivity_cutoff_agrees_with_each_members_deadline(int lastMinutes, int nowMinutes, byte months, bool newYork)
     {
