@@ -3,6 +3,7 @@ using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -72,6 +73,27 @@ public sealed class ExpiryOperationsTests
         await PostAsync(db, member, LedgerEntryKind.Adjustment, 45);
         var credit = (await LotsAsync(ctx, member))[^1];
         Assert.Equal((45L, 20L, 25L), (credit.Points, credit.DebtRepaid, credit.Remaining));
+        await AssertConsistentAsync(ctx, member);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_purchase_and_its_refund_keep_the_lots_through_the_shared_write_path_even_when_the_refund_floors_the_balance(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using (var setup = db.ContextA())
+            await PurchaseOperations.UpdateSettingsAsync(setup, _clock, new EarningSettings(WelcomeBonusPoints: 20));
+        var member = await EnrollAsync(db, "buyer@example.com");
+        await using var ctx = db.ContextA();
+        await PurchaseOperations.RecordAsync(ctx, _clock, "t",
+            new RecordPurchaseInput(member, PurchaseChannel.Online, "shop", null, "o-1", 100m, null, "EUR", null, PurchaseStatus.Completed));
+        Assert.Equal([100L, 20L], (await LotsAsync(ctx, member)).Select(l => l.Remaining).OrderDescending());
+        await PostAsync(db, member, LedgerEntryKind.Redeem, -110);
+
+        // The full refund takes back 120 with 10 left: the lots empty, and the flooring credit repays the debt.
+        await PurchaseOperations.ReverseAsync(ctx, _clock, "t", new ReversePurchaseInput(PurchaseChannel.Online, "shop", "o-1", null, null, null));
+
+        Assert.All(await LotsAsync(ctx, member), l => Assert.Equal(0, l.Remaining));
+        Assert.Equal(0, (await ctx.Balances.AsNoTracking().SingleAsync(b => b.MemberId == member)).Approved);
         await AssertConsistentAsync(ctx, member);
     }
 
