@@ -51,3 +51,12 @@ public sealed record ReferrerRewardedWithPointsPayload(Guid MemberId, string Ema
 public sealed record ReferrerRewardedWithCouponPayload(
     Guid MemberId, string Email, Guid FriendId, string FriendEmail, Guid RewardId, string RewardName, string Kind, string CouponCode,
     decimal? Value, string Currency, DateTimeOffset ExpiresAt);
+
+/// <summary>points.expired: the points of a member that lapsed in one expiry run (lot dates or inactivity).</summary>
+public sealed record PointsExpiredPayload(Guid MemberId, string Email, long Points, long BalanceAfter, DateTimeOffset ExpiredAt);
+
+/// <summary>
+/// points.expire_in_30_days, points.expire_in_7_days, points.expire_in_3_days: points lapsing at <c>ExpiresAt</c>
+/// (the start of the day after <c>ValidThrough</c>, the last day they can be used, in the program's time zone).
+/// </summary>
+public sealed record PointsExpiringPayload(Guid MemberId, string Email, long Points, DateTimeOffset ExpiresAt, string ValidThrough, int DaysBefore, long Balance);

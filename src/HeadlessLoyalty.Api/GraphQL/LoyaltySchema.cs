@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Activities;
+using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -44,6 +45,7 @@ public sealed class QueryType : ObjectGraphType
         PurchaseFields.AddQueries(this);
         RewardFields.AddQueries(this);
         SegmentFields.AddQueries(this);
+        ExpiryFields.AddQueries(this);
         ActivityFields.AddQueries(this);
         JobFields.AddQueries(this);
         ReferralFields.AddQueries(this);
@@ -62,6 +64,7 @@ public sealed class MutationType : ObjectGraphType
         PurchaseFields.AddMutations(this);
         RewardFields.AddMutations(this);
         SegmentFields.AddMutations(this);
+        ExpiryFields.AddMutations(this);
         ActivityFields.AddMutations(this);
         JobFields.AddMutations(this);
         ReferralFields.AddMutations(this);

@@ -1,5 +1,6 @@
 using HeadlessLoyalty.Api.Birthdays;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Purchases;
 
 namespace HeadlessLoyalty.Api.Jobs;
@@ -22,7 +23,12 @@ public static class LoyaltyJobs
         "Sends birthday.in_7_days a week ahead and, on the day in the program's time zone, the birthday reward and birthday.today (once per member and year).",
         (db, clock, ct) => BirthdayOperations.RunAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays];
+    /// <summary>Hourly by default: lots lapse at the start of a day in the program's time zone, and the run after it expires them (once: an expired lot has nothing left).</summary>
+    public static readonly LoyaltyJob Expiry = new("expiry",
+        "Expires the points whose date has come or whose member has been inactive too long (expiryPolicy), then sends the 30, 7 and 3 day warnings (once per member, date and threshold).",
+        (db, clock, ct) => ExpiryOperations.RunAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

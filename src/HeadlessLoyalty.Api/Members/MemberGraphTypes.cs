@@ -1,3 +1,4 @@
+using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Common;
@@ -7,6 +8,7 @@ using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
+using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL.Connections;
 using HeadlessLoyalty.GraphQL.DataLoading;
@@ -75,6 +77,11 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Resolve(c => RewardFields.LoadCounts(c, c.Source.Id).Then(counts => counts.Used));
         Field<SegmentType>("segment").Description("Insights segment (Loyal, At Risk, Win Back) from purchase recency and frequency; null without purchases or below the loyal count. Batched across a list.")
             .Resolve(c => SegmentFields.LoadSegment(c, c.Source.Id));
+        Field<ExpiringPointsType>("nextExpiring").Description("The nearest approved points that will lapse, and when; null when none will (see `expiryPolicy`). Batched across a list.")
+            .Resolve(c => ExpiryFields.LoadOutlook(c, c.Source.Id).Then(o => o.Next));
+        Field<NonNullGraphType<LongGraphType>>("expiringPoints").Description("Approved points that lapse within the next `withinDays` days. Batched across a list.")
+            .Argument<NonNullGraphType<IntGraphType>>("withinDays", "Days ahead, 0 to 3,650.")
+            .Resolve(c => ExpiryFields.LoadExpiringWithin(c, c.Source.Id, c.GetArgument<int>("withinDays")));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RewardType>>>>("eligibleRewards")
             .Description("Enabled rewards the member's approved points afford now, cheapest first (none while blocked).")
             .ResolveAsync(async c => await RewardOperations.EligibleAsync(c.Db(), c.Source.Id, c.CancellationToken));

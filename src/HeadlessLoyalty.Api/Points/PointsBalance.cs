@@ -21,6 +21,8 @@ public sealed class PointsBalance : ITenantOwned
     /// <summary>Everything ever earned (approved credits), spent included.</summary>
     public long Lifetime { get; set; }
     public DateTimeOffset LastUpdatedAt { get; set; }
+    /// <summary>The last qualifying activity (an Earn, Bonus or Redeem entry; see <c>ExpiryRules</c>); the inactivity policy counts from it.</summary>
+    public DateTimeOffset? LastActivityAt { get; set; }
     public long Version { get; set; }
 
     public long Total => Approved + Pending;

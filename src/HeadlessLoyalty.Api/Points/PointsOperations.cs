@@ -1,6 +1,7 @@
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Events;
+using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +12,10 @@ namespace HeadlessLoyalty.Api.Points;
 /// Points writes: append one <see cref="LedgerEntry"/> and change the member's <see cref="PointsBalance"/> in the
 /// same transaction, through the pure <see cref="Ledger"/> rules. The balance's <c>Version</c> token makes a
 /// concurrent writer's save fail; <see cref="WriteTransaction"/> then re-reads and re-applies the rule, so 50
-/// concurrent debits against a balance that affords 10 give 10 successes and 40 INSUFFICIENT_POINTS. Every approved
-/// balance change also passes through <see cref="RewardEligibility"/>, so each producer gets points.eligible_for_reward.
+/// concurrent debits against a balance that affords 10 give 10 successes and 40 INSUFFICIENT_POINTS.
+/// Every approved credit also makes a <see cref="PointsLot"/> and every debit takes from the lots first-in-first-out
+/// (<see cref="LotOperations"/>), so every producer (purchases, activities, rewards, birthdays) keeps lots for expiry;
+/// and every approved balance change passes through <see cref="RewardEligibility"/> (points.eligible_for_reward).
 /// </summary>
 public static class PointsOperations
 {
@@ -69,6 +72,8 @@ public static class PointsOperations
         var status = input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved;
         var approvedBefore = balance.Approved;
         Ledger.Apply(BalanceState.Of(balance), input.Kind, input.Points, status, input.AllowNegative, now).CopyTo(balance);
+        if (ExpiryRules.IsQualifyingActivity(input.Kind) && (balance.LastActivityAt is not { } last || last < now))
+            balance.LastActivityAt = now;
         var entry = new LedgerEntry
         {
             Id = Guid.CreateVersion7(now),
@@ -85,7 +90,13 @@ public static class PointsOperations
         };
         db.LedgerEntries.Add(entry);
         if (status == LedgerEntryStatus.Approved)
+        {
+            if (entry.Points > 0)
+                await LotOperations.StageCreditAsync(db, entry, approvedBefore, now, ct);
+            else
+                await LotOperations.StageDebitAsync(db, entry, now, ct);
             StagePointsEarned(db, member, entry, balance, now);
+        }
         await RewardEligibility.StageIfCrossedAsync(db, member, approvedBefore, balance.Approved, now, ct);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
@@ -108,6 +119,8 @@ public static class PointsOperations
         var balance = await LoadBalanceAsync(db, member.Id, now, ct);
         var state = BalanceState.Of(balance);
         var approvedBefore = balance.Approved;
+        if (approve)
+            await LotOperations.StageCreditAsync(db, entry, state.Approved, now, ct);
         (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
         entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
         if (approve)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
@@ -59,7 +60,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)], purchases, awards, reward);
     }
 
-    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules, string ActivityRules, string ActivityAwards, string Rewards, string Coupons, string Events);
+    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules, string ActivityRules, string ActivityAwards, string Rewards, string Coupons, string Events, string ExpiryPolicy, string Lots);
 
     /// <summary>Everything of a program that a write could touch, as comparable text.</summary>
     private Task<Snapshot> SnapshotAsync(string slug) => _app.WithTenantAsync(slug, async db => new Snapshot(
@@ -75,7 +76,9 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         string.Join("\n", (await db.ActivityAwards.AsNoTracking().OrderBy(a => a.Id).ToListAsync()).Select(a => $"{a.Id}|{a.MemberId}|{a.RuleKey}|{a.Reference}|{a.Points}|{a.EntryId}")),
         string.Join("\n", (await db.Rewards.AsNoTracking().OrderBy(r => r.Id).ToListAsync()).Select(r => $"{r.Id}|{r.Name}|{r.PointsCost}|{r.Enabled}")),
         string.Join("\n", (await db.Coupons.AsNoTracking().OrderBy(c => c.Id).ToListAsync()).Select(c => $"{c.Id}|{c.Code}|{c.Status}")),
-        string.Join("\n", (await db.DomainEvents.AsNoTracking().ToListAsync()).Select(e => $"{e.Id}|{e.Type}").Order())));
+        string.Join("\n", (await db.DomainEvents.AsNoTracking().ToListAsync()).Select(e => $"{e.Id}|{e.Type}").Order()),
+        (await ExpiryOperations.GetPolicyAsync(db)).ToString(),
+        string.Join("\n", (await db.PointsLots.AsNoTracking().OrderBy(l => l.Id).ToListAsync()).Select(l => $"{l.Id}|{l.Points}|{l.Remaining}|{l.ExpiresAt:O}"))));
 
     /// <summary>Every value of B a response of A must never contain.</summary>
     private static IEnumerable<string> Secrets(Tenant b) =>
@@ -185,6 +188,19 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             using var referrals = await client.PostGraphQLAsync("{ referralSettings { baseUrl enabled } }");
             Assert.Equal(JsonValueKind.Null, referrals.Data.GetProperty("referralSettings").GetProperty("baseUrl").ValueKind);
             AssertNoLeak(referrals, b, "referralSettings");
+        }
+
+        // A's expiry policy only (B's is set here; A has none) and A's member's outlook.
+        await _app.WithTenantAsync(b.Slug, db => ExpiryOperations.UpdatePolicyAsync(db, _app.Clock, new ExpirySettings(7, 5)));
+        using (var policy = await client.PostGraphQLAsync("{ expiryPolicy { lotValidityMonths inactivityMonths } }"))
+        {
+            AssertNoLeak(policy, b, "expiryPolicy");
+            Assert.Equal(JsonValueKind.Null, policy.Data.GetProperty("expiryPolicy").GetProperty("lotValidityMonths").ValueKind);
+        }
+        using (var outlook = await client.PostGraphQLAsync("query($id: ID!) { member(by: { id: $id }) { nextExpiring { points at } expiringPoints(withinDays: 3650) } }", new { id = MemberId(a.First.Id) }))
+        {
+            AssertNoLeak(outlook, b, "member.nextExpiring");
+            Assert.Equal(JsonValueKind.Null, outlook.Data.GetProperty("member").GetProperty("nextExpiring").ValueKind);
         }
 
         // A's activity rules and A's member's awards only.
@@ -298,6 +314,12 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Empty(upsert.UserErrorCodes("upsertActivityRule"));
             using var review = await client.PostGraphQLAsync("mutation { upsertActivityRule(input: { type: REVIEW, points: 1000 }) { activityRule { points } userErrors { code } } }");
             Assert.Empty(review.UserErrorCodes("upsertActivityRule"));
+        }
+
+        if (Allowed(role, "Mutation.updateExpiryPolicy"))
+        {
+            using var policy = await client.PostGraphQLAsync("mutation { updateExpiryPolicy(input: { lotValidityMonths: 24 }) { expiryPolicy { lotValidityMonths } userErrors { code } } }");
+            Assert.Empty(policy.UserErrorCodes("updateExpiryPolicy"));
         }
 
         if (Allowed(role, "Mutation.updateEarningRules"))

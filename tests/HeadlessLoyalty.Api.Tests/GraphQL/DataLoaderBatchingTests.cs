@@ -1,5 +1,6 @@
 using System.Net;
 using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
@@ -12,11 +13,11 @@ namespace HeadlessLoyalty.Api.Tests.GraphQL;
 /// </summary>
 public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
 {
-    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached), one coupon-counts batch, the segment rules and two purchase aggregates for segments.</summary>
-    private const int MaxCommandsPerRequest = 8;
+    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached), one coupon-counts batch, the segment rules and two purchase aggregates for segments, the expiry policy and one lots batch for the expiry outlook.</summary>
+    private const int MaxCommandsPerRequest = 10;
 
     private const string Query =
-        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed segment balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";
+        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed segment nextExpiring { points at } expiringPoints(withinDays: 400) balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
@@ -26,6 +27,7 @@ public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
         var slug = NewSlug("dl");
         await _app.CreateProgramAsync(slug);
         await _app.AddTiersAsync(slug, ("Bronze", 0), ("Silver", 500), ("Gold", 2_000));
+        await _app.WithTenantAsync(slug, db => ExpiryOperations.UpdatePolicyAsync(db, _app.Clock, new ExpirySettings(12, 24)));
         for (var i = 0; i < members; i++)
         {
             var member = await _app.EnrollAsync(slug, $"m{i:D3}@example.com");
@@ -57,6 +59,8 @@ public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
             Assert.Equal(100L * i + 11, node.GetProperty("balance").GetProperty("approved").GetInt64());
             Assert.Equal((0, 0), (node.GetProperty("rewardsClaimed").GetInt32(), node.GetProperty("rewardsUsed").GetInt32()));
             Assert.Equal(100L * i + 11, node.GetProperty("balance").GetProperty("total").GetInt64());
+            Assert.Equal(100L * i + 11, node.GetProperty("nextExpiring").GetProperty("points").GetInt64()); // all earned today: one date
+            Assert.Equal(100L * i + 11, node.GetProperty("expiringPoints").GetInt64());
             var tier = node.GetProperty("tier");
             var (current, next, nextThreshold) = lifetime switch
             {

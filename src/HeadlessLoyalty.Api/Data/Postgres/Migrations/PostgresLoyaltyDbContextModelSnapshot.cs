@@ -196,6 +196,25 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.ToTable("MemberNotices");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Expiry.ProgramExpiryPolicy", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("InactivityMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LotValidityMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("ExpiryPolicies");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("ProgramId")
@@ -436,6 +455,39 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.ToTable("LedgerEntries");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.LotAllocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LotId");
+
+                    b.HasIndex("ProgramId", "EntryId");
+
+                    b.ToTable("LotAllocations");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsBalance", b =>
                 {
                     b.Property<Guid>("MemberId")
@@ -446,6 +498,9 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 
                     b.Property<long>("Expired")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("LastUpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -471,6 +526,45 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.HasIndex("ProgramId");
 
                     b.ToTable("Balances");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsLot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("DebtRepaid")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("EarnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Remaining")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId", "EarnedAt");
+
+                    b.HasIndex("ProgramId", "ExpiresAt");
+
+                    b.ToTable("PointsLots");
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.ProgramEarningRules", b =>
@@ -1014,6 +1108,15 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Expiry.ProgramExpiryPolicy", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
@@ -1071,11 +1174,35 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.LotAllocation", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsBalance", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
                         .WithOne()
                         .HasForeignKey("HeadlessLoyalty.Api.Points.PointsBalance", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsLot", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 

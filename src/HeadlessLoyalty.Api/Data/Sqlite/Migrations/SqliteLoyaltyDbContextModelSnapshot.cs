@@ -191,6 +191,25 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.ToTable("MemberNotices");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Expiry.ProgramExpiryPolicy", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("InactivityMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LotValidityMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("ExpiryPolicies");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("ProgramId")
@@ -431,6 +450,39 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.ToTable("LedgerEntries");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.LotAllocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LotId");
+
+                    b.HasIndex("ProgramId", "EntryId");
+
+                    b.ToTable("LotAllocations");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsBalance", b =>
                 {
                     b.Property<Guid>("MemberId")
@@ -440,6 +492,9 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Expired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastActivityAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("LastUpdatedAt")
@@ -466,6 +521,45 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.HasIndex("ProgramId");
 
                     b.ToTable("Balances");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsLot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DebtRepaid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EarnedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Remaining")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId", "EarnedAt");
+
+                    b.HasIndex("ProgramId", "ExpiresAt");
+
+                    b.ToTable("PointsLots");
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Purchases.ProgramEarningRules", b =>
@@ -1007,6 +1101,15 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Expiry.ProgramExpiryPolicy", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Idempotency.IdempotencyRecord", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
@@ -1064,11 +1167,35 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.LotAllocation", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsBalance", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
                         .WithOne()
                         .HasForeignKey("HeadlessLoyalty.Api.Points.PointsBalance", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Points.PointsLot", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
