@@ -46,13 +46,17 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
         tenant.Set(program.Id);
         var now = clock.GetUtcNow();
 
-        db.Tiers.AddRange(
-            new Tier { Id = Guid.CreateVersion7(now), Name = "Bronze", Rank = 0, Threshold = 0, Description = "Where everyone starts." },
-            new Tier { Id = Guid.CreateVersion7(now), Name = "Silver", Rank = 1, Threshold = 1000, EarningMultiplier = 1.25m, Description = "1,000 lifetime points." },
-            new Tier { Id = Guid.CreateVersion7(now), Name = "Gold", Rank = 2, Threshold = 5000, EarningMultiplier = 1.5m, Description = "5,000 lifetime points." });
+        // The default tier policy: points earned in the calendar year, recomputed at its end.
+        Tier[] tiers =
+        [
+            new() { Id = Guid.CreateVersion7(now), Name = "Bronze", Rank = 0, Threshold = 0, Description = "Where everyone starts." },
+            new() { Id = Guid.CreateVersion7(now), Name = "Silver", Rank = 1, Threshold = 1000, EarningMultiplier = 1.25m, Description = "1,000 points earned in a calendar year." },
+            new() { Id = Guid.CreateVersion7(now), Name = "Gold", Rank = 2, Threshold = 5000, EarningMultiplier = 1.5m, PosMultiplier = 2m, Description = "5,000 points earned in a calendar year; double points in store." },
+        ];
+        db.Tiers.AddRange(tiers);
 
         for (var i = 0; i < Samples.Length; i++)
-            AddMember(Samples[i], number: i + 1, now.AddDays(-30 + i));
+            AddMember(Samples[i], number: i + 1, now.AddDays(-30 + i), tiers, now);
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -60,7 +64,7 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
         return true;
     }
 
-    private void AddMember(SampleMember sample, int number, DateTimeOffset enrolledAt)
+    private void AddMember(SampleMember sample, int number, DateTimeOffset enrolledAt, IReadOnlyList<Tier> tiers, DateTimeOffset now)
     {
         var member = new Member
         {
@@ -92,5 +96,16 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
             balance.LastUpdatedAt = at;
         }
         db.Balances.Add(balance);
+
+        // The tier the seeded points reach this year, as the write path would have recorded it.
+        var year = TierPeriods.CalendarYear(now, TimeZoneInfo.Utc);
+        var ordered = TierRules.Ordered(tiers);
+        var earned = TierProgress.Sum(sample.Entries.Select((e, i) => new MetricPoint(enrolledAt.AddDays(i + 1), e.Points > 0 ? e.Points : 0)).ToList(), year.Start);
+        if (TierRules.Qualified(ordered, earned) is { } tier && tier.Id != TierRules.Entry(ordered)?.Id)
+        {
+            var row = new MemberTier { MemberId = member.Id };
+            TierMembership.Hold(row, ordered, tier, at, year);
+            db.MemberTiers.Add(row);
+        }
     }
 }

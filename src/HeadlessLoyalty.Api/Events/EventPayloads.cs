@@ -32,3 +32,19 @@ public sealed record BirthdayPayload(Guid MemberId, string Email, string? FirstN
 
 /// <summary>coupon.used: a coupon issued for points was used on an order.</summary>
 public sealed record CouponUsedPayload(Guid MemberId, string Email, string CouponCode, string Kind, decimal? Value, string Currency, string OrderReference);
+
+/// <summary>
+/// tier.achieved, tier.downgraded and tier.reset: the tier now held (null names no tier: the program has no entry
+/// tier), the one before, the qualifying metric (Spend or PointsEarned) and its total that decided, and when the new
+/// tier's period ends (null for the entry tier, which does not lapse).
+/// </summary>
+public sealed record TierChangedPayload(
+    Guid MemberId, string Email, Guid? TierId, string? TierName, string? PreviousTierName, string Metric, decimal Progress, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// tier.reset_in_4_weeks, tier.reset_in_2_weeks and tier.reset_in_1_day: the member's tier ends its period at
+/// ExpiresAt and, unless the metric reaches ProgressNeededToRenew more by then, becomes TierNameAfter (null: no tier).
+/// </summary>
+public sealed record TierResetWarningPayload(
+    Guid MemberId, string Email, string TierName, string? TierNameAfter, DateTimeOffset ExpiresAt, string Metric, decimal Progress,
+    decimal ProgressNeededToRenew, string PeriodEndPolicy);

@@ -10,10 +10,13 @@ public sealed class JobsOptions
 
     public JobSchedule Birthdays { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
+    public JobSchedule Tiers { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
+
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
         "pending-approval" => PendingApproval,
         "birthdays" => Birthdays,
+        "tiers" => Tiers,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

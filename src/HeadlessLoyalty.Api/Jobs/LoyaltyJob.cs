@@ -1,6 +1,7 @@
 using HeadlessLoyalty.Api.Birthdays;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Tiers;
 
 namespace HeadlessLoyalty.Api.Jobs;
 
@@ -22,7 +23,12 @@ public static class LoyaltyJobs
         "Sends birthday.in_7_days a week ahead and, on the day in the program's time zone, the birthday reward and birthday.today (once per member and year).",
         (db, clock, ct) => BirthdayOperations.RunAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays];
+    /// <summary>Hourly by default: periods end at a program's local midnight, and a run within the hour after applies the period-end policy; warnings are once per member, period and warning.</summary>
+    public static readonly LoyaltyJob Tiers = new("tiers",
+        "Applies the tier period-end policy to members whose tier period has ended (tier.achieved / tier.downgraded / tier.reset) and sends tier.reset_in_4_weeks / _2_weeks / _1_day to members whose tier would drop (once per member, period and warning).",
+        (db, clock, ct) => TierEvaluation.RunAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Tiers];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

@@ -3,6 +3,7 @@ using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Tiers;
 using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.Points;
@@ -83,7 +84,12 @@ public static class PointsOperations
         };
         db.LedgerEntries.Add(entry);
         if (status == LedgerEntryStatus.Approved)
+        {
             StagePointsEarned(db, member, entry, balance, now);
+            // Credits that count as earned (as lifetime points count them) may cross a tier threshold.
+            if (entry.Points > 0 && entry.Kind != LedgerEntryKind.Reversal)
+                await TierMembership.StageQualifyingChangeAsync(db, clock, member.Id, TierMetric.PointsEarned, ct);
+        }
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
 
@@ -107,7 +113,11 @@ public static class PointsOperations
         (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
         entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
         if (approve)
+        {
             StagePointsEarned(db, member, entry, balance, now);
+            if (entry.Kind != LedgerEntryKind.Reversal)
+                await TierMembership.StageQualifyingChangeAsync(db, clock, member.Id, TierMetric.PointsEarned, ct);
+        }
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }
 

@@ -41,7 +41,7 @@ public abstract class DemoSeedTests(DatabaseFixture fixture)
         });
 
         Assert.Equal(("Demo Store", "USD"), (program.Name, program.Currency));
-        Assert.Equal([new { Name = "Bronze", Threshold = 0L }, new { Name = "Silver", Threshold = 1000L }, new { Name = "Gold", Threshold = 5000L }], tiers);
+        Assert.Equal([new { Name = "Bronze", Threshold = 0m }, new { Name = "Silver", Threshold = 1000m }, new { Name = "Gold", Threshold = 5000m }], tiers);
         Assert.True(members.Count >= 3);
         Assert.All(members, m =>
         {
