@@ -81,10 +81,14 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
         db.Members.Add(member);
 
         var balance = new PointsBalance { MemberId = member.Id, LastUpdatedAt = enrolledAt, Version = 1 };
+        // Points earned this calendar year (a seed early in January still shows its tiers): never before 1 January.
+        var year = TierPeriods.CalendarYear(now, TimeZoneInfo.Utc);
         var at = enrolledAt;
+        var earned = 0L;
         foreach (var (kind, points, reason) in sample.Entries)
         {
-            at = at.AddDays(1);
+            at = at.AddDays(1) < year.Start ? year.Start : at.AddDays(1);
+            earned += points > 0 ? points : 0;
             db.LedgerEntries.Add(new LedgerEntry
             {
                 Id = Guid.CreateVersion7(at), MemberId = member.Id, Kind = kind, Status = LedgerEntryStatus.Approved,
@@ -97,10 +101,8 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
         }
         db.Balances.Add(balance);
 
-        // The tier the seeded points reach this year, as the write path would have recorded it.
-        var year = TierPeriods.CalendarYear(now, TimeZoneInfo.Utc);
+        // The tier the seeded points reach, as the write path would have recorded it.
         var ordered = TierRules.Ordered(tiers);
-        var earned = TierProgress.Sum(sample.Entries.Select((e, i) => new MetricPoint(enrolledAt.AddDays(i + 1), e.Points > 0 ? e.Points : 0)).ToList(), year.Start);
         if (TierRules.Qualified(ordered, earned) is { } tier && tier.Id != TierRules.Entry(ordered)?.Id)
         {
             var row = new MemberTier { MemberId = member.Id };
