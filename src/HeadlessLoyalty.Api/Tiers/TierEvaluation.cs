@@ -11,8 +11,8 @@ namespace HeadlessLoyalty.Api.Tiers;
 /// <summary>
 /// The tier run for one program (the tenant of the context). First, every membership whose period has ended gets the
 /// program's period-end policy (<see cref="TierRules.AtPeriodEnd"/>) with the metric of that period, and the next
-/// period starts (a run that comes late catches up period by period); <c>tier.achieved</c>, <c>tier.downgraded</c> or
-/// <c>tier.reset</c> is staged with each change. Then members whose tier would drop if its period ended now get
+/// period starts (a run that comes late catches up period by period, and what the member reached in the period
+/// running now counts too); <c>tier.achieved</c>, <c>tier.downgraded</c> or <c>tier.reset</c> is staged for the net change. Then members whose tier would drop if its period ended now get
 /// <c>tier.reset_in_4_weeks</c>, <c>_2_weeks</c> or <c>_1_day</c>, once per (member, period, warning)
 /// (<see cref="MemberNotice"/>). Members are handled in batches of <see cref="BatchSize"/>, one transaction and a
 /// handful of queries per batch. Idempotent: ended periods are moved on and notices are marked, so a rerun emits nothing.
@@ -47,12 +47,14 @@ public static class TierEvaluation
             return 0;
         var members = await db.Members.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
         var from = rows.Min(r => r.PeriodStart ?? r.ExpiresAt!.Value);
-        var points = await TierMetrics.LoadAsync(db, policy.Metric, ids, from, now, ct);
+        var points = await TierMetrics.LoadAsync(db, policy.Metric, ids, from, null, ct);
         var changes = 0;
         foreach (var row in rows)
         {
             var member = members[row.MemberId];
             var memberPoints = points[row.MemberId].ToList();
+            var before = TierRules.Held(ordered, row.TierId);
+            var (decidedAt, decidedBy) = (now, 0m);
             // A late run catches up one period at a time; each period ends with its own metric.
             while (row.ExpiresAt is { } end && end <= now)
             {
@@ -60,19 +62,31 @@ public static class TierEvaluation
                 var progress = TierProgress.Sum(memberPoints, row.PeriodStart ?? end, end);
                 var next = TierRules.AtPeriodEnd(ordered, current, progress, policy.PeriodEnd);
                 TierMembership.Hold(row, ordered, next, end, TierPeriods.TermFrom(policy.Period, end, member.EnrolledAt, zone));
-                var change = TierRules.Classify(ordered, current, next, policy.PeriodEnd);
-                if (change == TierChange.None)
-                    continue;
-                var type = change switch
-                {
-                    TierChange.Achieved => EventTypes.TierAchieved,
-                    TierChange.Reset => EventTypes.TierReset,
-                    _ => EventTypes.TierDowngraded,
-                };
-                DomainEvents.Stage(db, type, member.Id, new TierChangedPayload(
-                    member.Id, member.Email, next?.Id, next?.Name, current?.Name, policy.Metric.ToString(), progress, row.ExpiresAt), end, now);
-                changes++;
+                (decidedAt, decidedBy) = (end, progress);
             }
+            // What the member already reached in the period running now counts as if they had bought just now (a
+            // purchase between the period's end and this run found the old tier still held and changed nothing).
+            var held = TierRules.Held(ordered, row.TierId);
+            var sofar = TierProgress.Sum(memberPoints, TierPeriods.ProgressWindow(policy.Period, now, member.EnrolledAt, zone).Start);
+            if (TierRules.AfterQualifyingChange(ordered, held, sofar) is var reached && TierRules.Position(ordered, reached) > TierRules.Position(ordered, held))
+            {
+                TierMembership.Hold(row, ordered, reached, now, TierPeriods.TermFrom(policy.Period, now, member.EnrolledAt, zone));
+                (decidedAt, decidedBy) = (now, sofar);
+            }
+            // One event for the net change: a catch-up over several periods does not flap.
+            var after = TierRules.Held(ordered, row.TierId);
+            var type = TierRules.Classify(ordered, before, after, policy.PeriodEnd) switch
+            {
+                TierChange.Achieved => EventTypes.TierAchieved,
+                TierChange.Reset => EventTypes.TierReset,
+                TierChange.Downgraded => EventTypes.TierDowngraded,
+                _ => null,
+            };
+            if (type is null)
+                continue;
+            DomainEvents.Stage(db, type, member.Id, new TierChangedPayload(
+                member.Id, member.Email, after?.Id, after?.Name, before?.Name, policy.Metric.ToString(), decidedBy, row.ExpiresAt), decidedAt, now);
+            changes++;
         }
         return changes;
     }

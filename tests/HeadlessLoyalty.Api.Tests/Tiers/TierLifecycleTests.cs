@@ -12,11 +12,15 @@ namespace HeadlessLoyalty.Api.Tests.Tiers;
 /// <summary>
 /// Tiers through GraphQL over HTTP, on the fake clock: definitions and policy, the upgrade in the transaction that
 /// crosses a threshold, the multiplier on the next purchase, the period-end run under each policy, warnings once.
-/// The fixture's clock is shared by the class and only moves forward: every test reads times relative to it.
+/// Tests that move the clock by years run on an app of their own (its clock starts at the factory's epoch), so they
+/// neither depend on nor push the clock of the tests sharing the fixture; the others read times relative to it.
 /// </summary>
 public abstract class TierLifecycleTests(DatabaseFixture fixture)
 {
-    private readonly LoyaltyApiFactory _app = fixture.Factory;
+    private LoyaltyApiFactory _app = fixture.Factory;
+
+    /// <summary>A started app on the fixture's provider for this test alone; dispose it at the end of the test.</summary>
+    private async Task<LoyaltyApiFactory> OwnAppAsync() => _app = await LoyaltyApiFactory.StartAsync(fixture.Provider);
 
     private const string Status =
         "query($id: ID!) { member(by: { id: $id }) { tier { current { name } achievedAt expiresAt periodStart periodEnd metric progress projectedProgressAtExpiration progressNeededToRenew progressNeededToUpgrade nextTier { name } forecastedTierAtExpiration { name } } } }";
@@ -210,6 +214,7 @@ public abstract class TierLifecycleTests(DatabaseFixture fixture)
     [InlineData("RESET", "Bronze", EventTypes.TierReset)]
     public async Task At_the_end_of_the_period_each_policy_applies_once_with_its_event(string policy, string after, string? expectedEvent)
     {
+        await using var own = await OwnAppAsync();
         var slug = await ProgramAsync("SPEND", policy);
         var lapsing = await _app.EnrollAsync(slug, "lapsing@example.com");
         var loyal = await _app.EnrollAsync(slug, "loyal@example.com");
@@ -251,8 +256,57 @@ public abstract class TierLifecycleTests(DatabaseFixture fixture)
     }
 
     [DbFact]
+    public async Task A_run_after_the_period_end_counts_what_the_new_period_already_reached_and_emits_the_net_change_once()
+    {
+        await using var own = await OwnAppAsync();
+        var slug = await ProgramAsync("SPEND", "RESET");
+        var member = await _app.EnrollAsync(slug, "quick@example.com");
+        await BuyAsync(slug, member.Id, 600m, "n-1");
+        await RefundAsync(slug, "n-1", 550m);
+        var expiry = NextNewYear;
+
+        MoveTo(expiry.AddDays(2));
+        await BuyAsync(slug, member.Id, 120m, "n-2"); // Silver's worth in the new year: Gold is still held until the run
+        Assert.Equal("Gold", Name(await TierAsync(slug, member.Id), "current"));
+        Assert.Equal(1, await RunTiersAsync(slug));
+
+        var tier = await TierAsync(slug, member.Id);
+        Assert.Equal(("Silver", (DateTimeOffset?)expiry.AddYears(1)), (Name(tier, "current"), Time(tier, "expiresAt")));
+        var events = await TierEventsAsync(slug, member.Id);
+        Assert.Equal([EventTypes.TierAchieved, EventTypes.TierReset], events.Select(e => e.Type));
+        Assert.Equal(("Silver", "Gold", 120m), (events[1].Payload.GetProperty("tierName").GetString(), events[1].Payload.GetProperty("previousTierName").GetString(),
+            events[1].Payload.GetProperty("progress").GetDecimal()));
+    }
+
+    [DbFact]
+    public async Task A_run_that_missed_several_periods_catches_up_each_with_its_own_metric()
+    {
+        await using var own = await OwnAppAsync();
+        var slug = await ProgramAsync("SPEND", "DOWNGRADE_ONE_STEP", tiers: [("Bronze", 0m, 1m), ("Silver", 100m, 1m), ("Gold", 500m, 1m), ("Platinum", 1000m, 1m)]);
+        var member = await _app.EnrollAsync(slug, "absent@example.com");
+        await BuyAsync(slug, member.Id, 1000m, "m-1");
+        var expiry = NextNewYear;
+        MoveTo(expiry.AddDays(1));
+        await BuyAsync(slug, member.Id, 600m, "m-2"); // the next year: Gold's worth
+
+        // Year 1 renews Platinum (1000), year 2 drops one step (600), year 3 one more (nothing bought).
+        MoveTo(expiry.AddYears(2).AddHours(1));
+        var first = await RunTiersAsync(slug);
+        Assert.True(first == 1, string.Join("\n", (await TierEventsAsync(slug, member.Id)).Select(e => e.Type + " " + e.Payload)));
+        Assert.Equal(0, await RunTiersAsync(slug));
+
+        var tier = await TierAsync(slug, member.Id);
+        Assert.Equal(("Silver", (DateTimeOffset?)expiry.AddYears(3)), (Name(tier, "current"), Time(tier, "expiresAt")));
+        var events = await TierEventsAsync(slug, member.Id);
+        Assert.Equal([EventTypes.TierAchieved, EventTypes.TierDowngraded], events.Select(e => e.Type));
+        Assert.Equal(("Silver", "Platinum", 0m), (events[1].Payload.GetProperty("tierName").GetString(), events[1].Payload.GetProperty("previousTierName").GetString(),
+            events[1].Payload.GetProperty("progress").GetDecimal()));
+    }
+
+    [DbFact]
     public async Task A_recompute_that_lands_higher_than_the_tier_held_is_an_achievement()
     {
+        await using var own = await OwnAppAsync();
         var slug = await ProgramAsync("SPEND", "RECOMPUTE");
         var member = await _app.EnrollAsync(slug, "climber@example.com");
         await BuyAsync(slug, member.Id, 150m, "c-1");
@@ -272,6 +326,7 @@ public abstract class TierLifecycleTests(DatabaseFixture fixture)
     [DbFact]
     public async Task Reset_warnings_go_once_each_4_weeks_2_weeks_and_1_day_before_a_tier_would_drop()
     {
+        await using var own = await OwnAppAsync();
         var slug = await ProgramAsync("SPEND", "DOWNGRADE_ONE_STEP");
         var lapsing = await _app.EnrollAsync(slug, "warned@example.com");
         var safe = await _app.EnrollAsync(slug, "safe@example.com");
