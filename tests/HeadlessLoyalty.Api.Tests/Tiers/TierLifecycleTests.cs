@@ -206,6 +206,21 @@ public abstract class TierLifecycleTests(DatabaseFixture fixture)
         Assert.Equal([EventTypes.TierAchieved], (await TierEventsAsync(slug, member.Id)).Select(e => e.Type));
     }
 
+    [DbFact]
+    public async Task Concurrent_purchases_that_together_cross_a_threshold_upgrade_the_member_once()
+    {
+        var slug = await ProgramAsync("SPEND", "RECOMPUTE");
+        var member = await _app.EnrollAsync(slug, "rush@example.com");
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => BuyAsync(slug, member.Id, 20m, $"rush-{i}")));
+
+        var tier = await TierAsync(slug, member.Id);
+        Assert.Equal(("Silver", 160m), (Name(tier, "current"), tier.GetProperty("progress").GetDecimal()));
+        var (type, payload) = Assert.Single(await TierEventsAsync(slug, member.Id));
+        Assert.Equal((EventTypes.TierAchieved, "Silver"), (type, payload.GetProperty("tierName").GetString()));
+        Assert.InRange(payload.GetProperty("progress").GetDecimal(), 100m, 119m); // the purchase that crossed, not a later one
+    }
+
     /// <summary>Gold reached with 600 of spend, then 550 refunded: the period ends with 50 (Bronze's worth), so only the policy decides.</summary>
     [DbTheory]
     [InlineData("RETAIN", "Gold", null)]
