@@ -25,7 +25,7 @@ public static class LoyaltyJobs
 
     /// <summary>Hourly by default: periods end at a program's local midnight, and a run within the hour after applies the period-end policy; warnings are once per member, period and warning.</summary>
     public static readonly LoyaltyJob Tiers = new("tiers",
-        "Applies the tier period-end policy to members whose tier period has ended (tier.achieved / tier.downgraded / tier.reset) and sends tier.reset_in_4_weeks / _2_weeks / _1_day to members whose tier would drop (once per member, period and warning).",
+        "Applies the tier period-end policy to members whose tier period has ended (tier.achieved / tier.downgraded / tier.reset), upgrades members who qualify for more after a change of tiers or policy, and sends tier.reset_in_4_weeks / _2_weeks / _1_day to members whose tier would drop (once per member, period and warning).",
         (db, clock, ct) => TierEvaluation.RunAsync(db, clock, ct));
 
     public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Tiers];

@@ -36,7 +36,47 @@ public static class TierEvaluation
                 break;
             done += await WriteTransaction.RunAsync(db, token => EndPeriodsAsync(db, policy, ordered, zone, due, now, token), ct);
         }
+        done += await SweepAsync(db, clock, policy, ordered, zone, ct);
         return done + await WarnAsync(db, clock, policy, ordered, ct);
+    }
+
+    /// <summary>
+    /// After a change of the policy or of a tier definition (a new tier, a lower threshold), every member whose metric
+    /// in the period running now reaches more than they hold is upgraded, as if they had just bought; once per change
+    /// (the policy row records which change was swept). Members are read in batches; blocked members are left alone.
+    /// </summary>
+    private static async Task<int> SweepAsync(LoyaltyDbContext db, TimeProvider clock, TierPolicy policy, IReadOnlyList<Tier> ordered, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var marks = await db.TierPolicies.AsNoTracking().Select(p => new { p.DefinitionsVersion, p.SweptVersion }).FirstOrDefaultAsync(ct);
+        if (marks is null || marks.SweptVersion >= marks.DefinitionsVersion)
+            return 0;
+        var upgraded = 0;
+        for (var skip = 0; ordered.Count > 0; skip += BatchSize)
+        {
+            var now = clock.GetUtcNow();
+            var ids = await db.Members.AsNoTracking().Where(m => m.Status != MemberStatus.Blocked)
+                .OrderBy(m => m.Id).Skip(skip).Take(BatchSize).Select(m => m.Id).ToListAsync(ct);
+            if (ids.Count == 0)
+                break;
+            upgraded += await WriteTransaction.RunAsync(db, async token =>
+            {
+                var members = await db.Members.AsNoTracking().Where(m => ids.Contains(m.Id)).ToListAsync(token);
+                var rows = await db.MemberTiers.Where(m => ids.Contains(m.MemberId)).ToDictionaryAsync(m => m.MemberId, token);
+                var from = members.Min(m => TierPeriods.ProgressWindow(policy.Period, now, m.EnrolledAt, zone).Start);
+                var points = await TierMetrics.LoadAsync(db, policy.Metric, ids, from, null, token);
+                var count = 0;
+                foreach (var m in members)
+                {
+                    var progress = TierProgress.Sum(points[m.Id], TierPeriods.ProgressWindow(policy.Period, now, m.EnrolledAt, zone).Start);
+                    if (TierMembership.StageUpgrade(db, rows.GetValueOrDefault(m.Id), m, ordered, policy, zone, progress, now))
+                        count++;
+                }
+                return count;
+            }, ct);
+        }
+        // A change made while this ran has a higher version: the next run sweeps again.
+        await db.TierPolicies.ExecuteUpdateAsync(s => s.SetProperty(p => p.SweptVersion, marks.DefinitionsVersion), ct);
+        return upgraded;
     }
 
     private static async Task<int> EndPeriodsAsync(

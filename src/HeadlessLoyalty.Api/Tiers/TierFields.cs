@@ -41,7 +41,7 @@ public static class TierFields
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<UpdateTierPolicyPayloadType>>("updateTierPolicy")
-            .Description("Changes the tier policy (admin). Members keep their tier until its period ends; the new rules count from then.")
+            .Description("Changes the tier policy (admin). Members keep their tier until its period ends; the next `tiers` job run upgrades members the new rules qualify for more.")
             .AuthorizeWithRoles(Roles.Admin)
             .Argument<NonNullGraphType<TierPolicyInputType>>("input", "The changes.")
             .ResolveAsync(async c => await Mutations.RunAsync(async () =>
@@ -61,7 +61,7 @@ public static class TierFields
                 errors => new TierResult(null, errors)));
 
         mutation.Field<NonNullGraphType<TierPayloadType>>("updateTier")
-            .Description("Changes a tier (admin); members holding it keep it, a new threshold counts from their next qualifying change or period end.")
+            .Description("Changes a tier (admin); members holding it keep it, and the next `tiers` job run upgrades members a lower threshold now qualifies.")
             .AuthorizeWithRoles(Roles.Admin)
             .Argument<NonNullGraphType<UpdateTierInputType>>("input", "The changes.")
             .ResolveAsync(async c => await Mutations.RunAsync(async () =>
@@ -70,7 +70,7 @@ public static class TierFields
                 var db = c.Db();
                 var id = ResolveContextExtensions.ParseGlobalId(input.TierId, TierType.TypeName, "tierId");
                 var current = await TierQueries.GetAsync(db, id, c.CancellationToken);
-                return new TierResult(await TierOperations.UpdateAsync(db, id, input.ToDefinition(current), c.CancellationToken), []);
+                return new TierResult(await TierOperations.UpdateAsync(db, c.Clock(), id, input.ToDefinition(current), c.CancellationToken), []);
             }, errors => new TierResult(null, errors)));
 
         mutation.Field<NonNullGraphType<DeleteTierPayloadType>>("deleteTier")
@@ -80,7 +80,7 @@ public static class TierFields
             .ResolveAsync(async c => await Mutations.RunAsync(async () =>
             {
                 var id = ResolveContextExtensions.ParseGlobalId(c.GetArgument<DeleteTierArgs>("input").TierId, TierType.TypeName, "tierId");
-                return new DeleteTierResult(await TierOperations.DeleteAsync(c.Db(), id, c.CancellationToken), []);
+                return new DeleteTierResult(await TierOperations.DeleteAsync(c.Db(), c.Clock(), id, c.CancellationToken), []);
             }, errors => new DeleteTierResult(null, errors)));
     }
 }

@@ -38,17 +38,27 @@ public static class TierMembership
         var window = TierPeriods.ProgressWindow(policy.Period, now, member.EnrolledAt, zone);
         var progress = TierProgress.Sum((await TierMetrics.LoadAsync(db, metric, [memberId], window.Start, null, ct))[memberId], window.Start);
         var row = await db.MemberTiers.FirstOrDefaultAsync(m => m.MemberId == memberId, ct);
+        StageUpgrade(db, row, member, ordered, policy, zone, progress, now);
+    }
+
+    /// <summary>
+    /// When <paramref name="progress"/> (the metric of the period running at <paramref name="now"/>) reaches a tier
+    /// above the one held, the member holds it from now (the row is added when missing; its term starts now) and
+    /// <c>tier.achieved</c> is staged. Returns whether it upgraded.
+    /// </summary>
+    internal static bool StageUpgrade(
+        LoyaltyDbContext db, MemberTier? row, Member member, IReadOnlyList<Tier> ordered, TierPolicy policy, TimeZoneInfo zone, decimal progress, DateTimeOffset now)
+    {
         var current = TierRules.Held(ordered, row?.TierId);
         var next = TierRules.AfterQualifyingChange(ordered, current, progress);
         if (TierRules.Position(ordered, next) <= TierRules.Position(ordered, current))
-            return;
-
+            return false;
         if (row is null)
-            db.MemberTiers.Add(row = new MemberTier { MemberId = memberId });
-        var term = TierPeriods.TermFrom(policy.Period, now, member.EnrolledAt, zone);
-        Hold(row, ordered, next!, now, term);
-        DomainEvents.Stage(db, EventTypes.TierAchieved, memberId, new TierChangedPayload(
-            memberId, member.Email, next!.Id, next.Name, current?.Name, policy.Metric.ToString(), progress, row.ExpiresAt), now, now);
+            db.MemberTiers.Add(row = new MemberTier { MemberId = member.Id });
+        Hold(row, ordered, next, now, TierPeriods.TermFrom(policy.Period, now, member.EnrolledAt, zone));
+        DomainEvents.Stage(db, EventTypes.TierAchieved, member.Id, new TierChangedPayload(
+            member.Id, member.Email, next!.Id, next.Name, current?.Name, policy.Metric.ToString(), progress, row.ExpiresAt), now, now);
+        return true;
     }
 
     /// <summary>Sets the row to <paramref name="tier"/> from <paramref name="at"/>: the entry tier has no term; a new tier's achieved-at is <paramref name="at"/>.</summary>

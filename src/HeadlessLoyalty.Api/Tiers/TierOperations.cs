@@ -14,8 +14,8 @@ public static class TierOperations
         (await db.TierPolicies.AsNoTracking().FirstOrDefaultAsync(ct))?.ToPolicy() ?? TierPolicy.Default;
 
     /// <summary>
-    /// Replaces the policy. Members keep the tier and expiry they hold; the new metric and period count from the next
-    /// qualifying change, and the new period-end policy applies at each member's next expiry.
+    /// Replaces the policy. Members keep the tier and expiry they hold; the next tier run upgrades those the new metric
+    /// or period qualifies for more, and the new period-end policy applies at each member's next expiry.
     /// </summary>
     public static Task<TierPolicy> UpdatePolicyAsync(LoyaltyDbContext db, TimeProvider clock, TierPolicy policy, CancellationToken ct = default)
     {
@@ -27,12 +27,27 @@ public static class TierOperations
             throw new InvalidInputException("periodEnd", "Unknown period-end policy.");
         return WriteTransaction.RunAsync(db, async token =>
         {
-            var row = await db.TierPolicies.FirstOrDefaultAsync(token);
-            if (row is null)
-                db.TierPolicies.Add(row = new ProgramTierPolicy());
-            (row.Metric, row.Period, row.PeriodEnd, row.UpdatedAt) = (policy.Metric, policy.Period, policy.PeriodEnd, clock.GetUtcNow());
+            var row = await PolicyRowAsync(db, clock, token);
+            (row.Metric, row.Period, row.PeriodEnd) = (policy.Metric, policy.Period, policy.PeriodEnd);
             return policy;
         }, ct);
+    }
+
+    /// <summary>
+    /// The tracked policy row (added with the defaults when the program has none), marked changed now: the next tier
+    /// run upgrades every member who qualifies for more under the new definitions (<see cref="TierEvaluation"/>).
+    /// </summary>
+    private static async Task<ProgramTierPolicy> PolicyRowAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var row = await db.TierPolicies.FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            var d = TierPolicy.Default;
+            db.TierPolicies.Add(row = new ProgramTierPolicy { Metric = d.Metric, Period = d.Period, PeriodEnd = d.PeriodEnd });
+        }
+        row.UpdatedAt = clock.GetUtcNow();
+        row.DefinitionsVersion++;
+        return row;
     }
 
     public static Task<Tier> CreateAsync(LoyaltyDbContext db, TimeProvider clock, TierDefinition definition, CancellationToken ct = default) =>
@@ -44,11 +59,12 @@ public static class TierOperations
             Apply(tier, valid);
             db.Tiers.Add(tier);
             Renumber([.. tiers, tier]);
+            await PolicyRowAsync(db, clock, token);
             return tier;
         }, ct);
 
-    /// <summary>Replaces a tier's definition (TIER_NOT_FOUND, INVALID_INPUT). Members keep holding it; a new threshold counts from their next qualifying change.</summary>
-    public static Task<Tier> UpdateAsync(LoyaltyDbContext db, Guid tierId, TierDefinition definition, CancellationToken ct = default) =>
+    /// <summary>Replaces a tier's definition (TIER_NOT_FOUND, INVALID_INPUT). Members keep holding it; the next tier run upgrades those a lower threshold now qualifies.</summary>
+    public static Task<Tier> UpdateAsync(LoyaltyDbContext db, TimeProvider clock, Guid tierId, TierDefinition definition, CancellationToken ct = default) =>
         WriteTransaction.RunAsync(db, async token =>
         {
             var tiers = await db.Tiers.ToListAsync(token);
@@ -56,11 +72,12 @@ public static class TierOperations
             var valid = TierRules.Validate(definition, tiers.Where(t => t.Id != tierId).ToList());
             Apply(tier, valid);
             Renumber(tiers);
+            await PolicyRowAsync(db, clock, token);
             return tier;
         }, ct);
 
     /// <summary>Deletes a tier nobody holds (TIER_IN_USE otherwise; members at the entry tier do not hold it in this sense).</summary>
-    public static Task<Guid> DeleteAsync(LoyaltyDbContext db, Guid tierId, CancellationToken ct = default) =>
+    public static Task<Guid> DeleteAsync(LoyaltyDbContext db, TimeProvider clock, Guid tierId, CancellationToken ct = default) =>
         WriteTransaction.RunAsync(db, async token =>
         {
             var tiers = await db.Tiers.ToListAsync(token);
@@ -70,6 +87,7 @@ public static class TierOperations
                 throw new TierInUseException(tier.Name, holders);
             db.Tiers.Remove(tier);
             Renumber(tiers.Where(t => t.Id != tierId).ToList());
+            await PolicyRowAsync(db, clock, token);
             return tierId;
         }, ct);
 

@@ -33,6 +33,10 @@ public sealed class ProgramTierPolicy : ITenantOwned
     public TierPeriod Period { get; set; }
     public TierPeriodEnd PeriodEnd { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Counts changes of the policy and of tier definitions: after one, members may qualify for more than they hold.</summary>
+    public long DefinitionsVersion { get; set; }
+    /// <summary>The <see cref="DefinitionsVersion"/> the tier run last upgraded every member against; behind it, a sweep is due.</summary>
+    public long SweptVersion { get; set; }
 
     public TierPolicy ToPolicy() => new(Metric, Period, PeriodEnd);
 }

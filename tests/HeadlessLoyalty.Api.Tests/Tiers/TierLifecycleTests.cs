@@ -207,6 +207,32 @@ public abstract class TierLifecycleTests(DatabaseFixture fixture)
     }
 
     [DbFact]
+    public async Task After_tiers_are_defined_or_lowered_the_next_run_upgrades_members_who_already_qualify_once()
+    {
+        var slug = NewSlug("sweep");
+        await _app.CreateProgramAsync(slug);
+        await DataAsync(slug, "mutation { updateTierPolicy(input: { metric: SPEND }) { userErrors { code } } }");
+        var member = await _app.EnrollAsync(slug, "early@example.com");
+        await BuyAsync(slug, member.Id, 600m, "e-1"); // before the program had tiers
+        await CreateTierAsync(slug, "Bronze", 0m);
+        await CreateTierAsync(slug, "Silver", 100m);
+        await CreateTierAsync(slug, "Gold", 500m);
+        var platinum = await CreateTierAsync(slug, "Platinum", 1000m);
+        Assert.Equal("Bronze", Name(await TierAsync(slug, member.Id), "current"));
+
+        var swept = await RunTiersAsync(slug);
+        var again = await RunTiersAsync(slug);
+        await DataAsync(slug, "mutation($id: ID!) { updateTier(input: { tierId: $id, threshold: 580 }) { userErrors { code } } }", new { id = platinum });
+        var lowered = await RunTiersAsync(slug);
+
+        Assert.Equal((1, 0, 1), (swept, again, lowered));
+        Assert.Equal("Platinum", Name(await TierAsync(slug, member.Id), "current"));
+        var events = await TierEventsAsync(slug, member.Id);
+        Assert.Equal([EventTypes.TierAchieved, EventTypes.TierAchieved], events.Select(e => e.Type));
+        Assert.Equal([("Gold", "Bronze"), ("Platinum", "Gold")], events.Select(e => (e.Payload.GetProperty("tierName").GetString(), e.Payload.GetProperty("previousTierName").GetString())));
+    }
+
+    [DbFact]
     public async Task Concurrent_purchases_that_together_cross_a_threshold_upgrade_the_member_once()
     {
         var slug = await ProgramAsync("SPEND", "RECOMPUTE");
@@ -327,7 +353,7 @@ public abstract class TierLifecycleTests(DatabaseFixture fixture)
         await BuyAsync(slug, member.Id, 150m, "c-1");
         var gold = (await DataAsync(slug, "{ tiers { id name } }")).GetProperty("tiers").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "Gold").GetProperty("id").GetString();
         await DataAsync(slug, "mutation($id: ID!) { updateTier(input: { tierId: $id, threshold: 120 }) { userErrors { code } } }", new { id = gold });
-        Assert.Equal("Silver", Name(await TierAsync(slug, member.Id), "current")); // a new threshold waits for the next change or period end
+        Assert.Equal("Silver", Name(await TierAsync(slug, member.Id), "current")); // a new threshold waits for a qualifying change or the next tiers run
 
         MoveTo(NextNewYear.AddMinutes(5));
         Assert.Equal(1, await RunTiersAsync(slug));

@@ -857,6 +857,9 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
 
+                    b.Property<long>("DefinitionsVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Metric")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -871,6 +874,9 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("character varying(24)");
+
+                    b.Property<long>("SweptVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -857,6 +857,9 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("DefinitionsVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Metric")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -871,6 +874,9 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("nvarchar(24)");
+
+                    b.Property<long>("SweptVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");

@@ -852,6 +852,9 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("DefinitionsVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Metric")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -866,6 +869,9 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("SweptVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
+namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class TierMemberships : Migration
+    public partial class Tiers : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,17 +18,17 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
             migrationBuilder.AlterColumn<decimal>(
                 name: "Threshold",
                 table: "Tiers",
-                type: "numeric(18,4)",
+                type: "TEXT",
                 precision: 18,
                 scale: 4,
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "bigint");
+                oldType: "INTEGER");
 
             migrationBuilder.AddColumn<decimal>(
                 name: "OnlineMultiplier",
                 table: "Tiers",
-                type: "numeric(9,4)",
+                type: "TEXT",
                 precision: 9,
                 scale: 4,
                 nullable: true);
@@ -36,7 +36,7 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
             migrationBuilder.AddColumn<decimal>(
                 name: "PosMultiplier",
                 table: "Tiers",
-                type: "numeric(9,4)",
+                type: "TEXT",
                 precision: 9,
                 scale: 4,
                 nullable: true);
@@ -45,13 +45,13 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                 name: "MemberTiers",
                 columns: table => new
                 {
-                    MemberId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProgramId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TierId = table.Column<Guid>(type: "uuid", nullable: true),
-                    AchievedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    PeriodStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    Version = table.Column<long>(type: "bigint", nullable: false)
+                    MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TierId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AchievedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PeriodStart = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -80,11 +80,13 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                 name: "TierPolicies",
                 columns: table => new
                 {
-                    ProgramId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Metric = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Period = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
-                    PeriodEnd = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Metric = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Period = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    PeriodEnd = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DefinitionsVersion = table.Column<long>(type: "INTEGER", nullable: false),
+                    SweptVersion = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -152,10 +154,10 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
             migrationBuilder.AlterColumn<long>(
                 name: "Threshold",
                 table: "Tiers",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: false,
                 oldClrType: typeof(decimal),
-                oldType: "numeric(18,4)",
+                oldType: "TEXT",
                 oldPrecision: 18,
                 oldScale: 4);
 

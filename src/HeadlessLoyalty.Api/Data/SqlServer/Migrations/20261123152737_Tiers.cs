@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
+namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 {
     /// <inheritdoc />
-    public partial class TierMemberships : Migration
+    public partial class Tiers : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,17 +18,17 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
             migrationBuilder.AlterColumn<decimal>(
                 name: "Threshold",
                 table: "Tiers",
-                type: "TEXT",
+                type: "decimal(18,4)",
                 precision: 18,
                 scale: 4,
                 nullable: false,
                 oldClrType: typeof(long),
-                oldType: "INTEGER");
+                oldType: "bigint");
 
             migrationBuilder.AddColumn<decimal>(
                 name: "OnlineMultiplier",
                 table: "Tiers",
-                type: "TEXT",
+                type: "decimal(9,4)",
                 precision: 9,
                 scale: 4,
                 nullable: true);
@@ -36,7 +36,7 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
             migrationBuilder.AddColumn<decimal>(
                 name: "PosMultiplier",
                 table: "Tiers",
-                type: "TEXT",
+                type: "decimal(9,4)",
                 precision: 9,
                 scale: 4,
                 nullable: true);
@@ -45,13 +45,13 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                 name: "MemberTiers",
                 columns: table => new
                 {
-                    MemberId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TierId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    AchievedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    PeriodStart = table.Column<long>(type: "INTEGER", nullable: true),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                    MemberId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    TierId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    AchievedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    PeriodStart = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -80,11 +80,13 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                 name: "TierPolicies",
                 columns: table => new
                 {
-                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Metric = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Period = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    PeriodEnd = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    ProgramId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Metric = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Period = table.Column<string>(type: "nvarchar(24)", maxLength: 24, nullable: false),
+                    PeriodEnd = table.Column<string>(type: "nvarchar(24)", maxLength: 24, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    DefinitionsVersion = table.Column<long>(type: "bigint", nullable: false),
+                    SweptVersion = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -152,10 +154,10 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
             migrationBuilder.AlterColumn<long>(
                 name: "Threshold",
                 table: "Tiers",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: false,
                 oldClrType: typeof(decimal),
-                oldType: "TEXT",
+                oldType: "decimal(18,4)",
                 oldPrecision: 18,
                 oldScale: 4);
 

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
+namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class TierMemberships : Migration
+    public partial class Tiers : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,7 +18,7 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
             migrationBuilder.AlterColumn<decimal>(
                 name: "Threshold",
                 table: "Tiers",
-                type: "decimal(18,4)",
+                type: "numeric(18,4)",
                 precision: 18,
                 scale: 4,
                 nullable: false,
@@ -28,7 +28,7 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
             migrationBuilder.AddColumn<decimal>(
                 name: "OnlineMultiplier",
                 table: "Tiers",
-                type: "decimal(9,4)",
+                type: "numeric(9,4)",
                 precision: 9,
                 scale: 4,
                 nullable: true);
@@ -36,7 +36,7 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
             migrationBuilder.AddColumn<decimal>(
                 name: "PosMultiplier",
                 table: "Tiers",
-                type: "decimal(9,4)",
+                type: "numeric(9,4)",
                 precision: 9,
                 scale: 4,
                 nullable: true);
@@ -45,12 +45,12 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                 name: "MemberTiers",
                 columns: table => new
                 {
-                    MemberId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ProgramId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    TierId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
-                    AchievedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    PeriodStart = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    MemberId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "uuid", nullable: false),
+                    TierId = table.Column<Guid>(type: "uuid", nullable: true),
+                    AchievedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PeriodStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
@@ -80,11 +80,13 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                 name: "TierPolicies",
                 columns: table => new
                 {
-                    ProgramId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Metric = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    Period = table.Column<string>(type: "nvarchar(24)", maxLength: 24, nullable: false),
-                    PeriodEnd = table.Column<string>(type: "nvarchar(24)", maxLength: 24, nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    ProgramId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Metric = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Period = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    PeriodEnd = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    DefinitionsVersion = table.Column<long>(type: "bigint", nullable: false),
+                    SweptVersion = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -155,7 +157,7 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                 type: "bigint",
                 nullable: false,
                 oldClrType: typeof(decimal),
-                oldType: "decimal(18,4)",
+                oldType: "numeric(18,4)",
                 oldPrecision: 18,
                 oldScale: 4);
 

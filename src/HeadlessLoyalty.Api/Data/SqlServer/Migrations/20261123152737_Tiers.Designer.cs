@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 {
     [DbContext(typeof(SqlServerLoyaltyDbContext))]
-    [Migration("20261123143427_TierMemberships")]
-    partial class TierMemberships
+    [Migration("20261123152737_Tiers")]
+    partial class Tiers
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -860,6 +860,9 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("DefinitionsVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Metric")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -874,6 +877,9 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(24)
                         .HasColumnType("nvarchar(24)");
+
+                    b.Property<long>("SweptVersion")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
