@@ -17,6 +17,7 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyKeyRequired = "IDEMPOTENCY_KEY_REQUIRED";
     public const string TierNotFound = "TIER_NOT_FOUND";
+    public const string TierInUse = "TIER_IN_USE";
     public const string PurchaseNotFound = "PURCHASE_NOT_FOUND";
     public const string PurchaseConflict = "PURCHASE_CONFLICT";
     public const string CurrencyMismatch = "CURRENCY_MISMATCH";

@@ -46,13 +46,17 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
         tenant.Set(program.Id);
         var now = clock.GetUtcNow();
 
-        db.Tiers.AddRange(
-            new Tier { Id = Guid.CreateVersion7(now), Name = "Bronze", Rank = 0, Threshold = 0, Description = "Where everyone starts." },
-            new Tier { Id = Guid.CreateVersion7(now), Name = "Silver", Rank = 1, Threshold = 1000, EarningMultiplier = 1.25m, Description = "1,000 lifetime points." },
-            new Tier { Id = Guid.CreateVersion7(now), Name = "Gold", Rank = 2, Threshold = 5000, EarningMultiplier = 1.5m, Description = "5,000 lifetime points." });
+        // The default tier policy: points earned in the calendar year, recomputed at its end.
+        Tier[] tiers =
+        [
+            new() { Id = Guid.CreateVersion7(now), Name = "Bronze", Rank = 0, Threshold = 0, Description = "Where everyone starts." },
+            new() { Id = Guid.CreateVersion7(now), Name = "Silver", Rank = 1, Threshold = 1000, EarningMultiplier = 1.25m, Description = "1,000 points earned in a calendar year." },
+            new() { Id = Guid.CreateVersion7(now), Name = "Gold", Rank = 2, Threshold = 5000, EarningMultiplier = 1.5m, PosMultiplier = 2m, Description = "5,000 points earned in a calendar year; double points in store." },
+        ];
+        db.Tiers.AddRange(tiers);
 
         for (var i = 0; i < Samples.Length; i++)
-            AddMember(Samples[i], number: i + 1, now.AddDays(-30 + i));
+            AddMember(Samples[i], number: i + 1, now.AddDays(-30 + i), tiers, now);
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -60,7 +64,7 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
         return true;
     }
 
-    private void AddMember(SampleMember sample, int number, DateTimeOffset enrolledAt)
+    private void AddMember(SampleMember sample, int number, DateTimeOffset enrolledAt, IReadOnlyList<Tier> tiers, DateTimeOffset now)
     {
         var member = new Member
         {
@@ -77,10 +81,14 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
         db.Members.Add(member);
 
         var balance = new PointsBalance { MemberId = member.Id, LastUpdatedAt = enrolledAt, Version = 1 };
+        // Points earned this calendar year (a seed early in January still shows its tiers): never before 1 January.
+        var year = TierPeriods.CalendarYear(now, TimeZoneInfo.Utc);
         var at = enrolledAt;
+        var earned = 0L;
         foreach (var (kind, points, reason) in sample.Entries)
         {
-            at = at.AddDays(1);
+            at = at.AddDays(1) < year.Start ? year.Start : at.AddDays(1);
+            earned += points > 0 ? points : 0;
             db.LedgerEntries.Add(new LedgerEntry
             {
                 Id = Guid.CreateVersion7(at), MemberId = member.Id, Kind = kind, Status = LedgerEntryStatus.Approved,
@@ -92,5 +100,14 @@ public sealed class DemoSeed(LoyaltyDbContext db, ProgramDirectory programs, Ten
             balance.LastUpdatedAt = at;
         }
         db.Balances.Add(balance);
+
+        // The tier the seeded points reach, as the write path would have recorded it.
+        var ordered = TierRules.Ordered(tiers);
+        if (TierRules.Qualified(ordered, earned) is { } tier && tier.Id != TierRules.Entry(ordered)?.Id)
+        {
+            var row = new MemberTier { MemberId = member.Id };
+            TierMembership.Hold(row, ordered, tier, at, year);
+            db.MemberTiers.Add(row);
+        }
     }
 }

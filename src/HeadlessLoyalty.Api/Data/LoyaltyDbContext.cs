@@ -32,6 +32,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<LotAllocation> LotAllocations => Set<LotAllocation>();
     public DbSet<ProgramExpiryPolicy> ExpiryPolicies => Set<ProgramExpiryPolicy>();
     public DbSet<Tier> Tiers => Set<Tier>();
+    public DbSet<ProgramTierPolicy> TierPolicies => Set<ProgramTierPolicy>();
+    public DbSet<MemberTier> MemberTiers => Set<MemberTier>();
     public DbSet<Purchase> Purchases => Set<Purchase>();
     public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
@@ -142,8 +144,32 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.HasKey(x => x.Id);
             e.Property(x => x.Name).HasMaxLength(100);
             e.Property(x => x.Description).HasMaxLength(1000);
+            e.Property(x => x.Threshold).HasPrecision(18, 4);
             e.Property(x => x.EarningMultiplier).HasPrecision(9, 4);
-            e.HasIndex(x => new { x.ProgramId, x.Rank }).IsUnique();
+            e.Property(x => x.OnlineMultiplier).HasPrecision(9, 4);
+            e.Property(x => x.PosMultiplier).HasPrecision(9, 4);
+            // Ranks are renumbered from the thresholds on every change; thresholds are what must not repeat.
+            e.HasIndex(x => new { x.ProgramId, x.Rank });
+            e.HasIndex(x => new { x.ProgramId, x.Threshold }).IsUnique();
+        });
+
+        b.Entity<ProgramTierPolicy>(e =>
+        {
+            e.HasKey(x => x.ProgramId);
+            e.Property(x => x.Metric).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Period).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.PeriodEnd).HasConversion<string>().HasMaxLength(24);
+        });
+
+        b.Entity<MemberTier>(e =>
+        {
+            e.HasKey(x => x.MemberId);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne<Member>().WithOne().HasForeignKey<MemberTier>(x => x.MemberId);
+            e.HasOne<Tier>().WithMany().HasForeignKey(x => x.TierId).OnDelete(DeleteBehavior.Restrict);
+            // The tier run's look-ups of periods that end, and the members filter by tier.
+            e.HasIndex(x => new { x.ProgramId, x.ExpiresAt });
+            e.HasIndex(x => new { x.ProgramId, x.TierId });
         });
 
         b.Entity<Purchase>(e =>

@@ -60,3 +60,19 @@ public sealed record PointsExpiredPayload(Guid MemberId, string Email, long Poin
 /// (the start of the day after <c>ValidThrough</c>, the last day they can be used, in the program's time zone).
 /// </summary>
 public sealed record PointsExpiringPayload(Guid MemberId, string Email, long Points, DateTimeOffset ExpiresAt, string ValidThrough, int DaysBefore, long Balance);
+
+/// <summary>
+/// tier.achieved, tier.downgraded and tier.reset: the tier now held (null names no tier: the program has no entry
+/// tier), the one before, the qualifying metric (Spend or PointsEarned) and its total that decided, and when the new
+/// tier's period ends (null for the entry tier, which does not lapse).
+/// </summary>
+public sealed record TierChangedPayload(
+    Guid MemberId, string Email, Guid? TierId, string? TierName, string? PreviousTierName, string Metric, decimal Progress, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// tier.reset_in_4_weeks, tier.reset_in_2_weeks and tier.reset_in_1_day: the member's tier ends its period at
+/// ExpiresAt and, unless the metric reaches ProgressNeededToRenew more by then, becomes TierNameAfter (null: no tier).
+/// </summary>
+public sealed record TierResetWarningPayload(
+    Guid MemberId, string Email, string TierName, string? TierNameAfter, DateTimeOffset ExpiresAt, string Metric, decimal Progress,
+    decimal ProgressNeededToRenew, string PeriodEndPolicy);

@@ -62,6 +62,7 @@ public sealed class MutationType : ObjectGraphType
         MemberFields.AddMutations(this);
         PointsFields.AddMutations(this);
         PurchaseFields.AddMutations(this);
+        TierFields.AddMutations(this);
         RewardFields.AddMutations(this);
         SegmentFields.AddMutations(this);
         ExpiryFields.AddMutations(this);

@@ -11,12 +11,14 @@ public sealed class JobsOptions
     public JobSchedule Birthdays { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
     public JobSchedule Expiry { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
+    public JobSchedule Tiers { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
         "pending-approval" => PendingApproval,
         "birthdays" => Birthdays,
         "expiry" => Expiry,
+        "tiers" => Tiers,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

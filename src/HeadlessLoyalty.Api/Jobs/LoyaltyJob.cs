@@ -2,6 +2,7 @@ using HeadlessLoyalty.Api.Birthdays;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Tiers;
 
 namespace HeadlessLoyalty.Api.Jobs;
 
@@ -28,7 +29,12 @@ public static class LoyaltyJobs
         "Expires the points whose date has come or whose member has been inactive too long (expiryPolicy), then sends the 30, 7 and 3 day warnings (once per member, date and threshold).",
         (db, clock, ct) => ExpiryOperations.RunAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry];
+    /// <summary>Hourly by default: periods end at a program's local midnight, and a run within the hour after applies the period-end policy; warnings are once per member, period and warning.</summary>
+    public static readonly LoyaltyJob Tiers = new("tiers",
+        "Applies the tier period-end policy to members whose tier period has ended (tier.achieved / tier.downgraded / tier.reset), upgrades members who qualify for more after a change of tiers or policy, and sends tier.reset_in_4_weeks / _2_weeks / _1_day to members whose tier would drop (once per member, period and warning).",
+        (db, clock, ct) => TierEvaluation.RunAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

@@ -54,8 +54,8 @@ public sealed class MemberType : ObjectGraphType<MemberView>
                 .LoadAsync(c.Source.Id));
         Field<NonNullGraphType<BalanceType>>("balance").Description("Points balance. Loaded in one batch for every member of a list.")
             .Resolve(c => PointsFields.ResolveBalance(c, c.Source.Id));
-        Field<NonNullGraphType<MemberTierType>>("tier").Description("Current tier, the next one and the progress toward it. Batched like the balance.")
-            .Resolve(c => TierFields.LoadStanding(c, c.Source.Id));
+        Field<NonNullGraphType<MemberTierType>>("tier").Description("Tier status: the tier held, when it expires, progress, projections and forecasts. Batched for lists.")
+            .Resolve(c => TierFields.LoadStatus(c, c.Source.Id, c.Source.EnrolledAt));
         Field<NonNullGraphType<ConnectionGraphType<LedgerEntryType, LedgerEntryView>>>("history")
             .Description("Points ledger entries, newest first. `first` defaults to 20, at most 100.")
             .Argument<IntGraphType>("first", "Entries after `after`, at most 100.")

@@ -10,7 +10,7 @@ namespace HeadlessLoyalty.Api.Members;
 
 public enum MemberOrder { NumberAscending, NumberDescending, EnrolledNewestFirst, EnrolledOldestFirst, EmailAscending, EmailDescending }
 
-/// <summary>Filters for member lists; every field optional. <see cref="TierId"/> matches on lifetime points.</summary>
+/// <summary>Filters for member lists; every field optional. <see cref="TierId"/> matches the tier members hold.</summary>
 public sealed record MemberFilter(MemberStatus? Status = null, string? EmailContains = null, Guid? TierId = null, MemberOrder Order = MemberOrder.NumberAscending);
 
 /// <summary>A member with its balance row (null for data from before the ledger).</summary>
@@ -107,7 +107,7 @@ public static class MemberQueries
 
     /// <summary>
     /// An ordered, filtered query a connection can page over (it stays an IQueryable: Skip/Take/Count run in SQL).
-    /// Async only because a tier filter first resolves the tier's lifetime-points range (TIER_NOT_FOUND).
+    /// Async only because a tier filter first reads the program's tiers (TIER_NOT_FOUND).
     /// </summary>
     public static async Task<IQueryable<Member>> ListAsync(LoyaltyDbContext db, MemberFilter filter, CancellationToken ct = default)
     {
@@ -121,10 +121,9 @@ public static class MemberQueries
         }
         if (filter.TierId is { } tierId)
         {
-            var tiers = await db.Tiers.AsNoTracking().ToListAsync(ct);
+            var tiers = TierRules.Ordered(await db.Tiers.AsNoTracking().ToListAsync(ct));
             var tier = tiers.FirstOrDefault(t => t.Id == tierId) ?? throw new TierNotFoundException(tierId.ToString());
-            var (from, to) = TierRules.Range(tiers, tier);
-            var inTier = db.Balances.Where(b => b.Lifetime >= from && (to == null || b.Lifetime < to)).Select(b => b.MemberId);
+            var inTier = TierMembership.HoldersOf(db, tiers, tier);
             q = q.Where(m => inTier.Contains(m.Id));
         }
         return filter.Order switch

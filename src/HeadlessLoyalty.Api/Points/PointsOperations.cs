@@ -4,6 +4,7 @@ using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Idempotency;
 using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Tiers;
 using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.Points;
@@ -96,6 +97,9 @@ public static class PointsOperations
             else
                 await LotOperations.StageDebitAsync(db, entry, now, ct);
             StagePointsEarned(db, member, entry, balance, now);
+            // Credits that count as earned (as lifetime points count them) may cross a tier threshold.
+            if (entry.Points > 0 && entry.Kind != LedgerEntryKind.Reversal)
+                await TierMembership.StageQualifyingChangeAsync(db, clock, member.Id, TierMetric.PointsEarned, ct);
         }
         await RewardEligibility.StageIfCrossedAsync(db, member, approvedBefore, balance.Approved, now, ct);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
@@ -124,7 +128,11 @@ public static class PointsOperations
         (approve ? Ledger.Approve(state, entry.Points, now) : Ledger.Cancel(state, entry.Points, now)).CopyTo(balance);
         entry.Status = approve ? LedgerEntryStatus.Approved : LedgerEntryStatus.Cancelled;
         if (approve)
+        {
             StagePointsEarned(db, member, entry, balance, now);
+            if (entry.Kind != LedgerEntryKind.Reversal)
+                await TierMembership.StageQualifyingChangeAsync(db, clock, member.Id, TierMetric.PointsEarned, ct);
+        }
         await RewardEligibility.StageIfCrossedAsync(db, member, approvedBefore, balance.Approved, now, ct);
         return new PointsChangePayload(LedgerEntryView.Of(entry), BalanceView.Of(balance));
     }

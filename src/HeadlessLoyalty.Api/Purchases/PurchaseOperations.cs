@@ -66,7 +66,7 @@ public static class PurchaseOperations
             var member = await MemberQueries.GetAsync(db, input.MemberId, token);
             if (member.Status == MemberStatus.Blocked)
                 throw new MemberBlockedException(member.Id);
-            var multiplier = await TierMultiplierAsync(db, member.Id, token);
+            var multiplier = await TierMembership.MultiplierAsync(db, member.Id, input.Channel, token);
             var points = EarningRules.PointsFor(EarningRules.BaseAmount(input.Amount, input.Subtotal, settings), settings, multiplier);
             // The welcome bonus goes with the member's first purchase that has an amount: an order of nothing (a free
             // sample) neither carries it nor uses it up.
@@ -105,6 +105,8 @@ public static class PurchaseOperations
                 purchase.BonusEntryId = (await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
                     member.Id, LedgerEntryKind.Bonus, bonus, "Welcome bonus (first purchase)", source, pending, OccurredAt: purchase.OccurredAt), null, token)).Entry.Id;
             db.Purchases.Add(purchase);
+            // Spend counts whatever the channel: crossing a threshold upgrades in this transaction.
+            await TierMembership.StageQualifyingChangeAsync(db, clock, member.Id, TierMetric.Spend, token);
             if (purchase.PointsApprovedAt is not null)
                 await ReferralOperations.StageQualifyingPurchaseAsync(db, clock, purchase, token);
             var balance = await BalanceAfterAsync(db, member.Id, token);
@@ -305,14 +307,6 @@ public static class PurchaseOperations
         (db.Balances.Local.FirstOrDefault(b => b.MemberId == memberId) ?? await MemberQueries.BalanceAsync(db, memberId, ct)) is { } balance
             ? BalanceView.Of(balance)
             : new BalanceView(memberId, 0, 0, 0, 0, 0, default, 0);
-
-    /// <summary>The earning multiplier of the member's current tier (1 without tiers; multipliers below 1 are not applied).</summary>
-    private static async Task<decimal> TierMultiplierAsync(LoyaltyDbContext db, Guid memberId, CancellationToken ct)
-    {
-        var lifetime = (await MemberQueries.BalanceAsync(db, memberId, ct))?.Lifetime ?? 0;
-        var tiers = await db.Tiers.AsNoTracking().ToListAsync(ct);
-        return TierRules.Evaluate(tiers, lifetime).Current?.EarningMultiplier is { } m && m > 1 ? m : 1m;
-    }
 
     private static string SourceReference(Purchase p) =>
         $"purchase:{p.Channel.ToString().ToLowerInvariant()}:{p.StoreId}:{p.OrderReference}" is var s && s.Length <= Ledger.MaxSourceReferenceLength

@@ -1,5 +1,4 @@
 using HeadlessLoyalty.Api.Data;
-using HeadlessLoyalty.Api.Members;
 using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.Tiers;
@@ -11,12 +10,4 @@ public static class TierQueries
 
     public static async Task<Tier> GetAsync(LoyaltyDbContext db, Guid tierId, CancellationToken ct = default) =>
         await db.Tiers.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tierId, ct) ?? throw new TierNotFoundException(tierId.ToString());
-
-    /// <summary>The member's current and next tier from their lifetime points (MEMBER_NOT_FOUND if not in the program).</summary>
-    public static async Task<TierStanding> StandingAsync(LoyaltyDbContext db, Guid memberId, CancellationToken ct = default)
-    {
-        var member = await MemberQueries.GetAsync(db, memberId, ct);
-        var lifetime = (await MemberQueries.BalanceAsync(db, member.Id, ct))?.Lifetime ?? 0;
-        return TierRules.Evaluate(await db.Tiers.AsNoTracking().ToListAsync(ct), lifetime);
-    }
 }

@@ -41,7 +41,7 @@ public abstract class DemoSeedTests(DatabaseFixture fixture)
         });
 
         Assert.Equal(("Demo Store", "USD"), (program.Name, program.Currency));
-        Assert.Equal([new { Name = "Bronze", Threshold = 0L }, new { Name = "Silver", Threshold = 1000L }, new { Name = "Gold", Threshold = 5000L }], tiers);
+        Assert.Equal([new { Name = "Bronze", Threshold = 0m }, new { Name = "Silver", Threshold = 1000m }, new { Name = "Gold", Threshold = 5000m }], tiers);
         Assert.True(members.Count >= 3);
         Assert.All(members, m =>
         {
@@ -52,6 +52,23 @@ public abstract class DemoSeedTests(DatabaseFixture fixture)
             Assert.Equal(-m.Entries.Where(e => e.Kind == LedgerEntryKind.Redeem).Sum(e => e.Points), m.Balance.Spent);
         });
         Assert.Contains(members, m => m.Balance.Lifetime >= 5000);
+    }
+
+    [DbFact]
+    public async Task Demo_members_hold_the_tier_their_points_earned_this_year_reach_and_their_progress_says_so()
+    {
+        await SeedAsync();
+        using var client = _app.CreateClient(_app.MintToken(DemoSeed.Slug, HeadlessLoyalty.Api.Auth.Roles.Admin));
+
+        using var result = await HeadlessLoyalty.Api.Tests.GraphQL.GraphQLClient.PostGraphQLAsync(client,
+            "{ members(first: 10) { nodes { email tier { current { name } progress expiresAt } } } }");
+
+        var tiers = result.Data.GetProperty("members").GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("email").GetString()!, n => n.GetProperty("tier"));
+        Assert.Equal(("Silver", 1200m), (tiers["ada@example.com"].GetProperty("current").GetProperty("name").GetString(), tiers["ada@example.com"].GetProperty("progress").GetDecimal()));
+        Assert.Equal(("Gold", 5600m), (tiers["grace@example.com"].GetProperty("current").GetProperty("name").GetString(), tiers["grace@example.com"].GetProperty("progress").GetDecimal()));
+        Assert.Equal("Bronze", tiers["linus@example.com"].GetProperty("current").GetProperty("name").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, tiers["linus@example.com"].GetProperty("expiresAt").ValueKind);
     }
 }
 

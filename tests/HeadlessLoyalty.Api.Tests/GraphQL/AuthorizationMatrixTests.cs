@@ -53,6 +53,11 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Mutation.runJob"] = [Roles.Admin],
         ["Query.referralSettings"] = [Roles.Admin, Roles.Partner, Roles.Service],
         ["Mutation.updateReferralSettings"] = [Roles.Admin],
+        ["Query.tierPolicy"] = [.. Roles.All],
+        ["Mutation.updateTierPolicy"] = [Roles.Admin],
+        ["Mutation.createTier"] = [Roles.Admin],
+        ["Mutation.updateTier"] = [Roles.Admin],
+        ["Mutation.deleteTier"] = [Roles.Admin],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -122,6 +127,14 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Mutation.runJob" => ("mutation { runJob(name: \"pending-approval\") { run { outcome processed } userErrors { code } } }", new { }),
         "Query.referralSettings" => ("{ referralSettings { enabled baseUrl } }", new { }),
         "Mutation.updateReferralSettings" => ("mutation { updateReferralSettings(input: { minPurchaseAmount: 0 }) { referralSettings { enabled } userErrors { code } } }", new { }),
+        "Query.tierPolicy" => ("{ tierPolicy { metric qualificationPeriod periodEnd } }", new { }),
+        "Mutation.updateTierPolicy" => ("mutation { updateTierPolicy(input: { periodEnd: RECOMPUTE }) { tierPolicy { periodEnd } userErrors { code } } }", new { }),
+        "Mutation.createTier" => ("mutation($name: String!) { createTier(input: { name: $name, threshold: -1 }) { tier { id } userErrors { code } } }",
+            new { name = $"T{Guid.NewGuid():N}"[..12] }),
+        "Mutation.updateTier" => ("mutation($id: ID!) { updateTier(input: { tierId: $id, name: \"Matrix\" }) { tier { id } userErrors { code } } }",
+            new { id = TierId(Guid.NewGuid()) }),
+        "Mutation.deleteTier" => ("mutation($id: ID!) { deleteTier(input: { tierId: $id }) { deletedTierId userErrors { code } } }",
+            new { id = TierId(Guid.NewGuid()) }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

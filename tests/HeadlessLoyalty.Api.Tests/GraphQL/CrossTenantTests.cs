@@ -7,6 +7,7 @@ using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Referrals;
+using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -60,7 +61,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         return new Tenant(slug, tag, members, entries, [.. tiers.Select(t => t.Id)], purchases, awards, reward);
     }
 
-    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules, string ActivityRules, string ActivityAwards, string Rewards, string Coupons, string Events, string ExpiryPolicy, string Lots);
+    private sealed record Snapshot(string Members, string Balances, string Entries, string Idempotency, string Purchases, string EarningRules, string ActivityRules, string ActivityAwards, string Rewards, string Coupons, string Events, string ExpiryPolicy, string Lots, string Tiers);
 
     /// <summary>Everything of a program that a write could touch, as comparable text.</summary>
     private Task<Snapshot> SnapshotAsync(string slug) => _app.WithTenantAsync(slug, async db => new Snapshot(
@@ -78,7 +79,10 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         string.Join("\n", (await db.Coupons.AsNoTracking().OrderBy(c => c.Id).ToListAsync()).Select(c => $"{c.Id}|{c.Code}|{c.Status}")),
         string.Join("\n", (await db.DomainEvents.AsNoTracking().ToListAsync()).Select(e => $"{e.Id}|{e.Type}").Order()),
         (await ExpiryOperations.GetPolicyAsync(db)).ToString(),
-        string.Join("\n", (await db.PointsLots.AsNoTracking().OrderBy(l => l.Id).ToListAsync()).Select(l => $"{l.Id}|{l.Points}|{l.Remaining}|{l.ExpiresAt:O}"))));
+        string.Join("\n", (await db.PointsLots.AsNoTracking().OrderBy(l => l.Id).ToListAsync()).Select(l => $"{l.Id}|{l.Points}|{l.Remaining}|{l.ExpiresAt:O}")),
+        string.Join("\n", (await db.Tiers.AsNoTracking().OrderBy(t => t.Rank).ToListAsync()).Select(t => $"{t.Id}|{t.Name}|{t.Rank}|{t.Threshold}|{t.EarningMultiplier}")
+            .Append((await TierOperations.GetPolicyAsync(db)).ToString())
+            .Concat((await db.MemberTiers.AsNoTracking().OrderBy(m => m.MemberId).ToListAsync()).Select(m => $"{m.MemberId}|{m.TierId}|{m.ExpiresAt:O}|{m.Version}")))));
 
     /// <summary>Every value of B a response of A must never contain.</summary>
     private static IEnumerable<string> Secrets(Tenant b) =>
@@ -359,6 +363,26 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         Assert.DoesNotContain(b.Members, m => m.MemberCode == twin.GetProperty("memberCode").GetString());
         var aHasTwin = await _app.WithTenantAsync(a.Slug, db => db.Members.CountAsync(m => m.NormalizedEmail == active.Email));
         Assert.Equal(1, aHasTwin);
+
+        // Tiers: B's tiers are not found through A; A's policy, tiers and tier run are A's own.
+        if (Allowed(role, "Mutation.updateTier"))
+        {
+            using var update = await client.PostGraphQLAsync("mutation($id: ID!) { updateTier(input: { tierId: $id, name: \"Hijacked\", threshold: 1 }) { tier { id } userErrors { code } } }",
+                new { id = TierId(b.TierIds[1]) });
+            Assert.Equal(["TIER_NOT_FOUND"], update.UserErrorCodes("updateTier"));
+            using var delete = await client.PostGraphQLAsync("mutation($id: ID!) { deleteTier(input: { tierId: $id }) { deletedTierId userErrors { code } } }",
+                new { id = TierId(b.TierIds[2]) });
+            Assert.Equal(["TIER_NOT_FOUND"], delete.UserErrorCodes("deleteTier"));
+            using var policy = await client.PostGraphQLAsync("mutation { updateTierPolicy(input: { metric: SPEND, periodEnd: RESET }) { tierPolicy { metric } userErrors { code } } }");
+            Assert.Empty(policy.UserErrorCodes("updateTierPolicy"));
+            using var create = await client.PostGraphQLAsync("mutation($name: String!) { createTier(input: { name: $name, threshold: 5000 }) { tier { id } userErrors { code } } }",
+                new { name = $"Platinum{b.Tag}" });
+            Assert.Empty(create.UserErrorCodes("createTier"));
+            _app.Clock.Advance(TimeSpan.FromDays(400)); // every period of A and B has ended: only A's run may act
+            using var later = _app.CreateClient(_app.MintToken(a.Slug, role));
+            using var run = await later.PostGraphQLAsync("mutation { runJob(name: \"tiers\") { run { outcome } userErrors { code } } }");
+            Assert.Equal("SUCCEEDED", run.Data.GetProperty("runJob").GetProperty("run").GetProperty("outcome").GetString());
+        }
 
         var after = await SnapshotAsync(b.Slug);
         Assert.Equal(before, after);

@@ -13,11 +13,15 @@ namespace HeadlessLoyalty.Api.Tests.GraphQL;
 /// </summary>
 public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
 {
-    /// <summary>Measured on SQLite and PostgreSQL: count, page, one balances batch, tiers once (the program look-up is cached), one coupon-counts batch, the segment rules and two purchase aggregates for segments, the expiry policy and one lots batch for the expiry outlook.</summary>
-    private const int MaxCommandsPerRequest = 10;
+    /// <summary>
+    /// Measured on SQLite and PostgreSQL: count, page, one balances batch, one coupon-counts batch, the segment rules
+    /// and two purchase aggregates for segments, the expiry policy and one lots batch for the expiry outlook, and the
+    /// tier status batch (program time zone, tier policy, tiers, membership rows, metric contributions).
+    /// </summary>
+    private const int MaxCommandsPerRequest = 14;
 
     private const string Query =
-        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed segment nextExpiring { points at } expiringPoints(withinDays: 400) balance { approved total } tier { current { name } nextTier { name } pointsToNextTier } } } }";
+        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed segment nextExpiring { points at } expiringPoints(withinDays: 400) balance { approved total } tier { current { name } nextTier { name } progressNeededToUpgrade progress projectedProgressAtExpiration forecastedTierAtExpiration { name } } } } }";
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
@@ -70,8 +74,9 @@ public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
             };
             Assert.Equal(current, tier.GetProperty("current").GetProperty("name").GetString());
             Assert.Equal(next, tier.GetProperty("nextTier").ValueKind == System.Text.Json.JsonValueKind.Null ? null : tier.GetProperty("nextTier").GetProperty("name").GetString());
-            var toNext = tier.GetProperty("pointsToNextTier");
+            var toNext = tier.GetProperty("progressNeededToUpgrade");
             Assert.Equal(nextThreshold - lifetime, toNext.ValueKind == System.Text.Json.JsonValueKind.Null ? null : toNext.GetInt64());
+            Assert.Equal(lifetime, tier.GetProperty("progress").GetInt64());
         }
         return (commands.Count, commands);
     }

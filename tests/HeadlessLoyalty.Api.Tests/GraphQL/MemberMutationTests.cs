@@ -144,7 +144,7 @@ public abstract class MemberMutationTests(DatabaseFixture fixture)
     }
 
     [DbFact]
-    public async Task Tier_standing_reports_current_next_points_to_next_and_progress()
+    public async Task Tier_status_reports_the_tier_held_next_tier_and_progress_in_points_earned_this_year()
     {
         var (slug, client) = await ProgramAsync();
         var tiers = await _app.AddTiersAsync(slug, ("Base", 0), ("Silver", 100), ("Gold", 300));
@@ -157,7 +157,7 @@ public abstract class MemberMutationTests(DatabaseFixture fixture)
         async Task<JsonElement> TierOf(Guid memberId)
         {
             using var result = await client.PostGraphQLAsync(
-                "query($id: ID!) { member(by: { id: $id }) { tier { current { id name rank threshold } nextTier { name } pointsToNextTier progress } } }",
+                "query($id: ID!) { member(by: { id: $id }) { tier { current { id name rank threshold } nextTier { name } progressNeededToUpgrade progress metric } } }",
                 new { id = MemberId(memberId) });
             Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
             return result.Data.GetProperty("member").GetProperty("tier").Clone();
@@ -167,15 +167,16 @@ public abstract class MemberMutationTests(DatabaseFixture fixture)
         var inMiddle = await TierOf(middle.Id);
         var atTop = await TierOf(top.Id);
 
-        Assert.Equal(("Base", "Silver", 100L, 0.0), (atZero.GetProperty("current").GetProperty("name").GetString(),
-            atZero.GetProperty("nextTier").GetProperty("name").GetString(), atZero.GetProperty("pointsToNextTier").GetInt64(), atZero.GetProperty("progress").GetDouble()));
+        Assert.Equal(("Base", "Silver", 100m, 0m), (atZero.GetProperty("current").GetProperty("name").GetString(),
+            atZero.GetProperty("nextTier").GetProperty("name").GetString(), atZero.GetProperty("progressNeededToUpgrade").GetDecimal(), atZero.GetProperty("progress").GetDecimal()));
+        Assert.Equal("POINTS_EARNED", atZero.GetProperty("metric").GetString());
         Assert.Equal(TierId(tiers[1].Id), inMiddle.GetProperty("current").GetProperty("id").GetString());
-        Assert.Equal(("Gold", 150L), (inMiddle.GetProperty("nextTier").GetProperty("name").GetString(), inMiddle.GetProperty("pointsToNextTier").GetInt64()));
-        Assert.InRange(inMiddle.GetProperty("progress").GetDouble(), 0.01, 0.99);
+        Assert.Equal(("Gold", 150m, 150m), (inMiddle.GetProperty("nextTier").GetProperty("name").GetString(),
+            inMiddle.GetProperty("progressNeededToUpgrade").GetDecimal(), inMiddle.GetProperty("progress").GetDecimal()));
         Assert.Equal("Gold", atTop.GetProperty("current").GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, atTop.GetProperty("nextTier").ValueKind);
-        Assert.Equal(JsonValueKind.Null, atTop.GetProperty("pointsToNextTier").ValueKind);
-        Assert.Equal(1.0, atTop.GetProperty("progress").GetDouble());
+        Assert.Equal(JsonValueKind.Null, atTop.GetProperty("progressNeededToUpgrade").ValueKind);
+        Assert.Equal(300m, atTop.GetProperty("progress").GetDecimal());
     }
 
     [DbFact]

@@ -1005,6 +1005,75 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                     b.ToTable("Programs");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.MemberTier", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("AchievedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("PeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TierId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("TierId");
+
+                    b.HasIndex("ProgramId", "ExpiresAt");
+
+                    b.HasIndex("ProgramId", "TierId");
+
+                    b.ToTable("MemberTiers");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.ProgramTierPolicy", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("DefinitionsVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("PeriodEnd")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("SweptVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("TierPolicies");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.Tier", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1024,18 +1093,29 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<decimal?>("OnlineMultiplier")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("numeric(9,4)");
+
+                    b.Property<decimal?>("PosMultiplier")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("numeric(9,4)");
+
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
 
                     b.Property<int>("Rank")
                         .HasColumnType("integer");
 
-                    b.Property<long>("Threshold")
-                        .HasColumnType("bigint");
+                    b.Property<decimal>("Threshold")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId", "Rank")
+                    b.HasIndex("ProgramId", "Rank");
+
+                    b.HasIndex("ProgramId", "Threshold")
                         .IsUnique();
 
                     b.ToTable("Tiers");
@@ -1297,6 +1377,35 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Segments.ProgramSegmentRules", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.MemberTier", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithOne()
+                        .HasForeignKey("HeadlessLoyalty.Api.Tiers.MemberTier", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tiers.Tier", null)
+                        .WithMany()
+                        .HasForeignKey("TierId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.ProgramTierPolicy", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()

@@ -1000,6 +1000,75 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.ToTable("Programs");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.MemberTier", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AchievedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TierId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("TierId");
+
+                    b.HasIndex("ProgramId", "ExpiresAt");
+
+                    b.HasIndex("ProgramId", "TierId");
+
+                    b.ToTable("MemberTiers");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.ProgramTierPolicy", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DefinitionsVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PeriodEnd")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SweptVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("TierPolicies");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.Tier", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1019,18 +1088,29 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("OnlineMultiplier")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("PosMultiplier")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Rank")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("Threshold")
-                        .HasColumnType("INTEGER");
+                    b.Property<decimal>("Threshold")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId", "Rank")
+                    b.HasIndex("ProgramId", "Rank");
+
+                    b.HasIndex("ProgramId", "Threshold")
                         .IsUnique();
 
                     b.ToTable("Tiers");
@@ -1290,6 +1370,35 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Segments.ProgramSegmentRules", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.MemberTier", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Members.Member", null)
+                        .WithOne()
+                        .HasForeignKey("HeadlessLoyalty.Api.Tiers.MemberTier", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tiers.Tier", null)
+                        .WithMany()
+                        .HasForeignKey("TierId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Tiers.ProgramTierPolicy", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()
