@@ -184,6 +184,12 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Amount).HasPrecision(18, 4);
             e.Property(x => x.Subtotal).HasPrecision(18, 4);
             e.Property(x => x.RefundedAmount).HasPrecision(18, 4);
+            // Lines are read and written with their purchase only: one JSON column, no table of their own.
+            e.OwnsMany(x => x.Lines, l =>
+            {
+                l.ToJson();
+                l.Property(x => x.UnitPrice).HasPrecision(18, 4);
+            });
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.ProgramId, x.Channel, x.StoreId, x.OrderReference }).IsUnique();
             e.HasIndex(x => new { x.ProgramId, x.MemberId, x.OccurredAt });

@@ -43,6 +43,8 @@ public sealed class Purchase : ITenantOwned
     /// <summary>Points taken back by refunds so far (welcome bonus included once the refund is full).</summary>
     public long PointsReversed { get; set; }
     public required DateTimeOffset RecordedAt { get; init; }
+    /// <summary>The order's lines as the store sent them (empty when it sent none); stored as JSON with the purchase.</summary>
+    public List<PurchaseLine> Lines { get; init; } = [];
     /// <summary>Concurrency token: refunds and completion bump it, so two concurrent changes of one purchase cannot both commit on stale numbers.</summary>
     public long Version { get; set; }
 }

@@ -36,7 +36,8 @@ public static class PurchaseFields
                     var memberId = ResolveContextExtensions.ParseGlobalId(input.MemberId, MemberType.TypeName, "memberId");
                     var payload = await PurchaseOperations.RecordAsync(c.Db(), c.Clock(), c.Caller().Actor, new RecordPurchaseInput(
                         memberId, input.Channel, input.StoreId, input.LocationId, input.OrderReference, input.Amount, input.Subtotal,
-                        input.Currency, input.OccurredAt is { } at ? ResolveContextExtensions.AsUtc(at) : null, input.Status), c.CancellationToken);
+                        input.Currency, input.OccurredAt is { } at ? ResolveContextExtensions.AsUtc(at) : null, input.Status,
+                        input.Lines?.Select(l => new PurchaseLineInput(l.ProductId, l.VariantId, l.Sku, l.Name, l.Quantity, l.UnitPrice)).ToList()), c.CancellationToken);
                     return new RecordPurchaseResult(payload.Purchase, payload.Balance, payload.Replayed, []);
                 }, errors => new RecordPurchaseResult(null, null, false, errors));
             });

@@ -36,6 +36,7 @@ public sealed class PurchaseType : ObjectGraphType<PurchaseView>
         Field<NonNullGraphType<DecimalGraphType>>("refundedAmount").Description("Amount refunded so far.").Resolve(c => c.Source.RefundedAmount);
         Field<NonNullGraphType<LongGraphType>>("pointsReversed").Description("Points refunds took back so far (the welcome bonus included once the refund is full).").Resolve(c => c.Source.PointsReversed);
         Field<NonNullGraphType<DateTimeGraphType>>("recordedAt").Description("When it was recorded (UTC).").Resolve(c => c.Source.RecordedAt.UtcDateTime);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<PurchaseLineType>>>>("lines").Description("The order's lines as the store sent them (empty when it sent none).").Resolve(c => c.Source.Lines);
     }
 }
 
@@ -152,6 +153,48 @@ public sealed class RecordPurchaseArgs
     public string Currency { get; set; } = "";
     public DateTime? OccurredAt { get; set; }
     public PurchaseStatus Status { get; set; } = PurchaseStatus.Completed;
+    public List<PurchaseLineArgs>? Lines { get; set; }
+}
+
+public sealed class PurchaseLineArgs
+{
+    public string? ProductId { get; set; }
+    public string? VariantId { get; set; }
+    public string? Sku { get; set; }
+    public string? Name { get; set; }
+    public int Quantity { get; set; }
+    public decimal UnitPrice { get; set; }
+}
+
+public sealed class PurchaseLineInputType : InputObjectGraphType<PurchaseLineArgs>
+{
+    public PurchaseLineInputType()
+    {
+        Name = "PurchaseLineInput";
+        Description = "One line of an order. Name what was bought with at least one of productId, sku and name.";
+        Field<StringGraphType>("productId").Description("The store's product id (at most 200 characters).");
+        Field<StringGraphType>("variantId").Description("The store's variant id (at most 200 characters).");
+        Field<StringGraphType>("sku").Description("Stock keeping unit (at most 200 characters).");
+        Field<StringGraphType>("name").Description("Product name as printed on the receipt (at most 200 characters).");
+        Field<NonNullGraphType<IntGraphType>>("quantity").Description("How many, 1 to 100 000.");
+        Field<NonNullGraphType<DecimalGraphType>>("unitPrice").Description("Price of one, 0 or more, at most 4 decimals.");
+    }
+}
+
+public sealed class PurchaseLineType : ObjectGraphType<PurchaseLineView>
+{
+    public PurchaseLineType()
+    {
+        Name = "PurchaseLine";
+        Description = "One line of a purchase as the store reported it.";
+        Field(l => l.ProductId, nullable: true).Description("The store's product id.");
+        Field(l => l.VariantId, nullable: true).Description("The store's variant id.");
+        Field(l => l.Sku, nullable: true).Description("Stock keeping unit.");
+        Field(l => l.Name, nullable: true).Description("Product name.");
+        Field<NonNullGraphType<IntGraphType>>("quantity").Description("How many.").Resolve(c => c.Source.Quantity);
+        Field<NonNullGraphType<DecimalGraphType>>("unitPrice").Description("Price of one.").Resolve(c => c.Source.UnitPrice);
+        Field<NonNullGraphType<DecimalGraphType>>("total").Description("Quantity times unit price.").Resolve(c => c.Source.Total);
+    }
 }
 
 public sealed class RecordPurchaseInputType : InputObjectGraphType<RecordPurchaseArgs>
@@ -170,6 +213,7 @@ public sealed class RecordPurchaseInputType : InputObjectGraphType<RecordPurchas
         Field<NonNullGraphType<StringGraphType>>("currency").Description("ISO 4217 currency; must be the program's (CURRENCY_MISMATCH otherwise).");
         Field<DateTimeGraphType>("occurredAt").Description("When it was made; default now.");
         Field<PurchaseStatusType>("status").Description("PENDING keeps the points pending until the purchase is sent again as COMPLETED.").DefaultValue(PurchaseStatus.Completed);
+        Field<ListGraphType<NonNullGraphType<PurchaseLineInputType>>>("lines").Description($"The order's lines (optional, at most {PurchaseLineRules.MaxLines}): kept with the purchase; points are earned on the amount.");
     }
 }
 

@@ -51,6 +51,7 @@ public static class PurchaseOperations
         LoyaltyDbContext db, TimeProvider clock, string actor, RecordPurchaseInput input, CancellationToken ct = default)
     {
         var storeId = Validate(input, clock.GetUtcNow());
+        var lines = PurchaseLineRules.Normalize(input.Lines);
         var program = await db.CurrentProgramAsync(ct);
         if (!string.Equals(input.Currency.Trim(), program.Currency, StringComparison.OrdinalIgnoreCase))
             throw new CurrencyMismatchException(input.Currency.Trim().ToUpperInvariant(), program.Currency);
@@ -96,6 +97,7 @@ public static class PurchaseOperations
                 PointsEarned = points,
                 WelcomeBonus = bonus,
                 RecordedAt = now,
+                Lines = lines,
             };
             var source = SourceReference(purchase);
             if (points > 0)

@@ -104,6 +104,65 @@ public abstract class PurchaseMutationTests(DatabaseFixture fixture)
         Assert.Equal(0, after.Data.GetProperty("member").GetProperty("purchases").GetProperty("totalCount").GetInt32());
         Assert.Equal(0L, after.Data.GetProperty("member").GetProperty("balance").GetProperty("approved").GetInt64());
     }
+
+    [DbFact]
+    public async Task Order_lines_are_kept_with_the_purchase_and_a_bad_line_is_a_user_error_that_records_nothing()
+    {
+        var slug = NewSlug("pl");
+        await _app.CreateProgramAsync(slug, currency: "EUR");
+        var member = await _app.EnrollAsync(slug, "lines@example.com", "Li", "Nes");
+        using var pos = _app.CreateClient(_app.MintToken(slug, Roles.Pos));
+        const string withLines = """
+            mutation($input: RecordPurchaseInput!) {
+              recordPurchase(input: $input) {
+                purchase { orderReference pointsEarned lines { productId variantId sku name quantity unitPrice total } }
+                userErrors { code field }
+              }
+            }
+            """;
+
+        var bad = await RunAsync(pos, withLines, "recordPurchase", new
+        {
+            memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "L-0", amount = 10m, currency = "EUR",
+            lines = new object[] { new { sku = "A", quantity = 1, unitPrice = 5m }, new { sku = "B", quantity = 0, unitPrice = 5m } },
+        });
+        var nameless = await RunAsync(pos, withLines, "recordPurchase", new
+        {
+            memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "L-0", amount = 10m, currency = "EUR",
+            lines = new object[] { new { quantity = 1, unitPrice = 5m } },
+        });
+        var good = await RunAsync(pos, withLines, "recordPurchase", new
+        {
+            memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "L-1", amount = 42.5m, currency = "EUR",
+            lines = new object[]
+            {
+                new { productId = "p-1", variantId = "v-9", sku = " TSHIRT-M ", name = "T-shirt", quantity = 2, unitPrice = 12.25m },
+                new { name = "Gift wrap", quantity = 1, unitPrice = 0m },
+            },
+        });
+        var plain = await RunAsync(pos, withLines, "recordPurchase", new { memberId = MemberId(member.Id), channel = "POS", orderReference = "L-2", amount = 3m, currency = "EUR" });
+
+        Assert.Equal(["INVALID_INPUT:lines[1].quantity"], Codes(bad));
+        Assert.Equal(["INVALID_INPUT:lines[0]"], Codes(nameless));
+        Assert.Empty(Codes(good));
+        var lines = good.GetProperty("purchase").GetProperty("lines").EnumerateArray().Select(l => (
+            l.GetProperty("productId").GetString(), l.GetProperty("variantId").GetString(), l.GetProperty("sku").GetString(), l.GetProperty("name").GetString(),
+            l.GetProperty("quantity").GetInt32(), l.GetProperty("unitPrice").GetDecimal(), l.GetProperty("total").GetDecimal())).ToList();
+        Assert.Equal([("p-1", "v-9", "TSHIRT-M", "T-shirt", 2, 12.25m, 24.5m), (null, null, null, "Gift wrap", 1, 0m, 0m)], lines);
+        Assert.Equal(42L, good.GetProperty("purchase").GetProperty("pointsEarned").GetInt64()); // earned on the amount (42.5, rounded down), not the lines
+        Assert.Equal(0, plain.GetProperty("purchase").GetProperty("lines").GetArrayLength());
+
+        // Read back from the database (the JSON column), not from the mutation's in-memory answer.
+        using var admin = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
+        using var history = await admin.PostGraphQLAsync("query($id: ID!) { member(by: { id: $id }) { purchases { nodes { orderReference lines { sku quantity unitPrice } } } } }", new { id = MemberId(member.Id) });
+        Assert.True(history.Status == HttpStatusCode.OK && !history.HasErrors, history.ToString());
+        var stored = history.Data.GetProperty("member").GetProperty("purchases").GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("orderReference").GetString()!, n => n.GetProperty("lines"));
+        Assert.Equal(["L-1", "L-2"], stored.Keys.Order());
+        Assert.Equal(("TSHIRT-M", 2, 12.25m), (stored["L-1"][0].GetProperty("sku").GetString(), stored["L-1"][0].GetProperty("quantity").GetInt32(), stored["L-1"][0].GetProperty("unitPrice").GetDecimal()));
+        Assert.Equal(2, stored["L-1"].GetArrayLength());
+        Assert.Equal(0, stored["L-2"].GetArrayLength());
+    }
 }
 
 public sealed class PurchaseMutationTestsOnSqlite(SqliteFixture fixture) : PurchaseMutationTests(fixture), IClassFixture<SqliteFixture>;

@@ -1315,6 +1315,40 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                         .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.OwnsMany("HeadlessLoyalty.Api.Purchases.PurchaseLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("PurchaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Name");
+
+                            b1.Property<string>("ProductId");
+
+                            b1.Property<int>("Quantity");
+
+                            b1.Property<string>("Sku");
+
+                            b1.Property<decimal>("UnitPrice")
+                                .HasPrecision(18, 4);
+
+                            b1.Property<string>("VariantId");
+
+                            b1.HasKey("PurchaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Purchases");
+
+                            b1
+                                .ToJson("Lines")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PurchaseId");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Referrals.MemberReferral", b =>
