@@ -27,8 +27,8 @@ public sealed record ExpiryOutlook(IReadOnlyList<ExpiringPoints> Lapses)
 /// </summary>
 public static class ExpiryOperations
 {
-    public static async Task<ExpirySettings> GetPolicyAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
-        (await db.ExpiryPolicies.AsNoTracking().FirstOrDefaultAsync(ct))?.ToSettings() ?? ExpirySettings.Default;
+    public static Task<ExpirySettings> GetPolicyAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        db.ExpiryPolicies.ReadOrDefaultAsync(p => p.ToSettings(), ExpirySettings.Default, ct);
 
     /// <summary>Replaces the policy. Lots earned before keep their dates (see <see cref="ExpiryRules"/>).</summary>
     public static Task<ExpirySettings> UpdatePolicyAsync(LoyaltyDbContext db, TimeProvider clock, ExpirySettings settings, CancellationToken ct = default)
@@ -36,9 +36,7 @@ public static class ExpiryOperations
         ExpiryRules.Validate(settings);
         return WriteTransaction.RunAsync(db, async token =>
         {
-            var row = await db.ExpiryPolicies.FirstOrDefaultAsync(token);
-            if (row is null)
-                db.ExpiryPolicies.Add(row = new ProgramExpiryPolicy());
+            var row = await db.ExpiryPolicies.TrackedOrNewAsync(() => new ProgramExpiryPolicy(), token);
             (row.LotValidityMonths, row.InactivityMonths, row.UpdatedAt) = (settings.LotValidityMonths, settings.InactivityMonths, clock.GetUtcNow());
             return settings;
         }, ct);

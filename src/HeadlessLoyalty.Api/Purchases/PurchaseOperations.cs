@@ -24,8 +24,8 @@ public static class PurchaseOperations
     /// <summary>Largest order amount accepted, far below decimal(18,4)'s range.</summary>
     public const decimal MaxAmount = 1_000_000_000_000m;
 
-    public static async Task<EarningSettings> GetSettingsAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
-        (await db.EarningRules.AsNoTracking().FirstOrDefaultAsync(ct))?.ToSettings() ?? EarningSettings.Default;
+    public static Task<EarningSettings> GetSettingsAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        db.EarningRules.ReadOrDefaultAsync(r => r.ToSettings(), EarningSettings.Default, ct);
 
     /// <summary>Replaces the program's earning rules (INVALID_INPUT naming the field when a value is out of range).</summary>
     public static Task<EarningSettings> UpdateSettingsAsync(LoyaltyDbContext db, TimeProvider clock, EarningSettings settings, CancellationToken ct = default)
@@ -33,9 +33,7 @@ public static class PurchaseOperations
         EarningRules.Validate(settings);
         return WriteTransaction.RunAsync(db, async token =>
         {
-            var row = await db.EarningRules.FirstOrDefaultAsync(token);
-            if (row is null)
-                db.EarningRules.Add(row = new ProgramEarningRules());
+            var row = await db.EarningRules.TrackedOrNewAsync(() => new ProgramEarningRules(), token);
             row.CopyFrom(settings, clock.GetUtcNow());
             return settings;
         }, ct);

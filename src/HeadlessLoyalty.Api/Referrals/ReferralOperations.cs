@@ -21,8 +21,8 @@ public static class ReferralOperations
 {
     public const string SystemActor = "system:referrals";
 
-    public static async Task<ReferralSettings> GetSettingsAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
-        (await db.ReferralRules.AsNoTracking().FirstOrDefaultAsync(ct))?.ToSettings() ?? ReferralSettings.Default;
+    public static Task<ReferralSettings> GetSettingsAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        db.ReferralRules.ReadOrDefaultAsync(r => r.ToSettings(), ReferralSettings.Default, ct);
 
     /// <summary>Replaces the program's referral settings: INVALID_INPUT naming the field, REWARD_NOT_FOUND naming the reward setting.</summary>
     public static Task<ReferralSettings> UpdateSettingsAsync(LoyaltyDbContext db, TimeProvider clock, ReferralSettings settings, CancellationToken ct = default)
@@ -35,9 +35,7 @@ public static class ReferralOperations
                 if (rewardId is { } id && !await db.Rewards.AnyAsync(r => r.Id == id, token))
                     throw new ReferralRewardNotFoundException(id, field);
             }
-            var row = await db.ReferralRules.FirstOrDefaultAsync(token);
-            if (row is null)
-                db.ReferralRules.Add(row = new ProgramReferralRules());
+            var row = await db.ReferralRules.TrackedOrNewAsync(() => new ProgramReferralRules(), token);
             row.CopyFrom(valid, clock.GetUtcNow());
             return valid;
         }, ct);

@@ -6,17 +6,15 @@ namespace HeadlessLoyalty.Api.Segments;
 
 public static class SegmentOperations
 {
-    public static async Task<SegmentSettings> GetSettingsAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
-        (await db.SegmentRules.AsNoTracking().FirstOrDefaultAsync(ct))?.ToSettings() ?? SegmentSettings.Default;
+    public static Task<SegmentSettings> GetSettingsAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        db.SegmentRules.ReadOrDefaultAsync(r => r.ToSettings(), SegmentSettings.Default, ct);
 
     public static Task<SegmentSettings> UpdateSettingsAsync(LoyaltyDbContext db, TimeProvider clock, SegmentSettings settings, CancellationToken ct = default)
     {
         SegmentRules.Validate(settings);
         return WriteTransaction.RunAsync(db, async token =>
         {
-            var row = await db.SegmentRules.FirstOrDefaultAsync(token);
-            if (row is null)
-                db.SegmentRules.Add(row = new ProgramSegmentRules());
+            var row = await db.SegmentRules.TrackedOrNewAsync(() => new ProgramSegmentRules(), token);
             (row.LoyalMinPurchases, row.LoyalWindowDays, row.AtRiskAfterDays, row.WinBackAfterDays, row.UpdatedAt) =
                 (settings.LoyalMinPurchases, settings.LoyalWindowDays, settings.AtRiskAfterDays, settings.WinBackAfterDays, clock.GetUtcNow());
             return settings;

@@ -10,8 +10,8 @@ namespace HeadlessLoyalty.Api.Tiers;
 /// </summary>
 public static class TierOperations
 {
-    public static async Task<TierPolicy> GetPolicyAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
-        (await db.TierPolicies.AsNoTracking().FirstOrDefaultAsync(ct))?.ToPolicy() ?? TierPolicy.Default;
+    public static Task<TierPolicy> GetPolicyAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        db.TierPolicies.ReadOrDefaultAsync(p => p.ToPolicy(), TierPolicy.Default, ct);
 
     /// <summary>
     /// Replaces the policy. Members keep the tier and expiry they hold; the next tier run upgrades those the new metric
@@ -39,12 +39,8 @@ public static class TierOperations
     /// </summary>
     private static async Task<ProgramTierPolicy> PolicyRowAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var row = await db.TierPolicies.FirstOrDefaultAsync(ct);
-        if (row is null)
-        {
-            var d = TierPolicy.Default;
-            db.TierPolicies.Add(row = new ProgramTierPolicy { Metric = d.Metric, Period = d.Period, PeriodEnd = d.PeriodEnd });
-        }
+        var d = TierPolicy.Default;
+        var row = await db.TierPolicies.TrackedOrNewAsync(() => new ProgramTierPolicy { Metric = d.Metric, Period = d.Period, PeriodEnd = d.PeriodEnd }, ct);
         row.UpdatedAt = clock.GetUtcNow();
         row.DefinitionsVersion++;
         return row;
