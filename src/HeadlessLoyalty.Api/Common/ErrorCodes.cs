@@ -26,6 +26,7 @@ public static class ErrorCodes
     public const string CouponNotFound = "COUPON_NOT_FOUND";
     public const string CouponAlreadyUsed = "COUPON_ALREADY_USED";
     public const string CouponNotUsable = "COUPON_NOT_USABLE";
+    public const string StoreCouponFailed = "STORE_COUPON_FAILED";
     public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
     public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
     public const string JobNotFound = "JOB_NOT_FOUND";

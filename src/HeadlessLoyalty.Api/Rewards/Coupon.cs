@@ -6,8 +6,8 @@ public enum CouponStatus { Issued, Used, Expired, Cancelled }
 
 /// <summary>
 /// A coupon issued for points, unique by code in the program. The points were deducted in the same transaction
-/// (<see cref="RedeemEntryId"/>); a coupon given as a reward (a referral) cost none and has no redeem entry. Creating it on a connected store comes with store connections
-/// (<see cref="StoreCouponId"/> stays null until then).
+/// (<see cref="RedeemEntryId"/>); a coupon given as a reward (a referral) cost none and has no redeem entry.
+/// <see cref="StoreCouponId"/>: the store's id for it, when a store connection created it there (<see cref="IStoreCoupons"/>).
 /// </summary>
 public sealed class Coupon : ITenantOwned
 {

@@ -55,7 +55,9 @@ public static class RewardFields
                     var db = c.Db();
                     var memberId = await MemberIdAsync(c, db, input.Member);
                     var rewardId = ResolveContextExtensions.ParseGlobalId(input.RewardId, RewardType.TypeName, "rewardId");
-                    var payload = await RewardOperations.RedeemAsync(db, c.Clock(), c.Caller().Actor, new RedeemInput(memberId, rewardId, input.Points), input.IdempotencyKey, c.CancellationToken);
+                    // The store side, when a store connection registers one (IStoreCoupons); else the coupon lives here only.
+                    var stores = c.RequestServices?.GetService<IStoreCoupons>();
+                    var payload = await RewardOperations.RedeemAsync(db, c.Clock(), c.Caller().Actor, new RedeemInput(memberId, rewardId, input.Points), input.IdempotencyKey, c.CancellationToken, stores);
                     return new RedeemCouponResult(payload.Coupon, payload.Balance, []);
                 }, errors => new RedeemCouponResult(null, null, errors));
             });

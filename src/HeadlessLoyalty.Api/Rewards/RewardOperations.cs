@@ -72,10 +72,33 @@ public static class RewardOperations
     /// <summary>
     /// Spends points on a reward and issues its coupon (the idempotency key is required: a retried request must not
     /// spend twice). Refusals: REWARD_NOT_FOUND, REWARD_DISABLED, INVALID_INPUT (points out of the reward's bounds),
-    /// INSUFFICIENT_POINTS, MEMBER_BLOCKED, MEMBER_NOT_FOUND.
+    /// INSUFFICIENT_POINTS, MEMBER_BLOCKED, MEMBER_NOT_FOUND, and the store's refusal (STORE_COUPON_FAILED) when
+    /// <paramref name="stores"/> creates coupons on a connected store (see <see cref="IStoreCoupons"/> for the contract).
     /// </summary>
-    public static Task<RedeemPayload> RedeemAsync(
-        LoyaltyDbContext db, TimeProvider clock, string actor, RedeemInput input, string? idempotencyKey, CancellationToken ct = default) =>
+    public static async Task<RedeemPayload> RedeemAsync(
+        LoyaltyDbContext db, TimeProvider clock, string actor, RedeemInput input, string? idempotencyKey, CancellationToken ct = default,
+        IStoreCoupons? stores = null)
+    {
+        stores ??= NoStoreCoupons.Instance;
+        // Store coupons created by attempts, in order: only the last one of a committed redemption is kept.
+        var created = new List<(StoreCoupon Coupon, string StoreId)>();
+        try
+        {
+            var payload = await RedeemOnceAsync(db, clock, actor, input, idempotencyKey, stores, created, ct);
+            if (created.Count > 0 && payload.Coupon.Id == created[^1].Coupon.CouponId)
+                created.RemoveAt(created.Count - 1);
+            return payload;
+        }
+        finally
+        {
+            foreach (var (coupon, storeId) in created)
+                await stores.DeleteAsync(coupon, storeId, CancellationToken.None);
+        }
+    }
+
+    private static Task<RedeemPayload> RedeemOnceAsync(
+        LoyaltyDbContext db, TimeProvider clock, string actor, RedeemInput input, string? idempotencyKey, IStoreCoupons stores,
+        List<(StoreCoupon Coupon, string StoreId)> created, CancellationToken ct) =>
         Idempotent.RunAsync(db, clock, RedeemOperation, idempotencyKey, keyRequired: true, input, async token =>
         {
             var now = clock.GetUtcNow();
@@ -90,6 +113,12 @@ public static class RewardOperations
             var spent = await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
                 member.Id, LedgerEntryKind.Redeem, -quote.Points, $"Reward: {reward.Name}", $"coupon:{code}"), idempotencyKey, token);
             var coupon = StageCoupon(db, member.Id, reward, code, quote, currency, spent.Entry.Id, actor, now);
+            var storeCoupon = new StoreCoupon(coupon.Id, member.Id, member.Email, code, reward.Kind, quote.Value, currency, coupon.ExpiresAt);
+            if (await stores.CreateAsync(storeCoupon, token) is { } storeId)
+            {
+                created.Add((storeCoupon, storeId));
+                coupon.StoreCouponId = storeId;
+            }
             DomainEvents.Stage(db, EventTypes.PointsRedeemed, member.Id, new PointsRedeemedPayload(
                 member.Id, member.Email, quote.Points, spent.Balance.Approved, code, reward.Name), now, now);
             DomainEvents.Stage(db, EventTypes.RewardIssued, member.Id, new RewardIssuedPayload(
