@@ -61,7 +61,7 @@ public sealed partial class YearInTheLifeTests
         await year.BuyAsync(memberId, "A-1002", 150m);                 // spend 350: Silver at once
         await year.UntilAsync(2026, 3, 1);
         await year.BuyAsync(memberId, "A-1003", 300m);                 // spend 650: Gold at once
-        await year.UntilAsync(2026, 4, 20);                       // birthday: 7 days ahead, then on the day (+100)
+        await year.UntilAsync(2026, 4, 20);                            // birthday: 7 days ahead, then on the day (+100)
         Assert.Equal(200L, await year.BuyAsync(memberId, "A-1004", 100m)); // Gold earns x2
 
         await year.UntilAsync(2026, 5, 5);
@@ -71,8 +71,9 @@ public sealed partial class YearInTheLifeTests
         year.Volatile(coupon.GetProperty("code").GetString()!, "<coupon-code>");
 
         await year.UntilAsync(2026, 6, 1);
-        await year.SendAsync("reversePurchase", "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { pointsTakenBack userErrors { code } } }",
+        var refund = await year.SendAsync("reversePurchase", "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { pointsTakenBack userErrors { code } } }",
             new { input = new { channel = "ONLINE", storeId = "web", orderReference = "A-1003", refundAmount = 200m, refundReference = "R-1", reason = "returned two items" } });
+        Assert.Equal(200L, refund.GetProperty("pointsTakenBack").GetInt64()); // 200 of 300: proportional
         // Spend 550 < 600: Gold is warned 4 weeks, 2 weeks and a day before the year ends, then steps down to Silver.
         // The lots left after the redemption lapse 6 months after their approval, each warned 30, 7 and 3 days ahead.
         await year.UntilAsync(End);
