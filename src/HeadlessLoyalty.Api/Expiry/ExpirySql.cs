@@ -74,7 +74,7 @@ internal static class ExpirySql
         var count = await ExecuteAsync(db, d, statements, $"SELECT COUNT(*) FROM {members}", new()
         {
             ["program"] = db.CurrentProgramId, ["now"] = now, ["inactiveBefore"] = inactiveBefore, ["nowText"] = Iso(now),
-            ["idMs"] = now.ToUnixTimeMilliseconds(), ["idHex"] = IdHex(now),
+            ["idHead"] = d.IdHead(now),
         }, ct);
         await ExecuteAsync(db, d, [.. d.DropTemp(lots), .. d.DropTemp(members)], null, [], ct);
         return count;
@@ -134,13 +134,11 @@ internal static class ExpirySql
         {
             ["program"] = db.CurrentProgramId, ["now"] = now, ["expiresAt"] = expiresAt, ["expiresAtText"] = Iso(expiresAt),
             ["kind"] = kind, ["key"] = key, ["validThrough"] = validThrough, ["days"] = days,
-            ["lastFrom"] = lastActivity?.From, ["lastTo"] = lastActivity?.To, ["idMs"] = now.ToUnixTimeMilliseconds(), ["idHex"] = IdHex(now),
+            ["lastFrom"] = lastActivity?.From, ["lastTo"] = lastActivity?.To, ["idHead"] = d.IdHead(now),
         }, ct);
         await ExecuteAsync(db, d, d.DropTemp(warned), null, [], ct);
         return count;
     }
-
-    private static string IdHex(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("X12", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The ISO-8601 text System.Text.Json writes for a UTC DateTimeOffset, so payloads read back alike.</summary>
     private static string Iso(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
@@ -207,14 +205,25 @@ internal static class ExpirySql
         public string LockHint => Provider == "mssql" ? " WITH (UPDLOCK, ROWLOCK, READPAST)" : "";
         public string LockTail => Provider == "pg" ? "\nFOR UPDATE OF l, b SKIP LOCKED" : "";
 
-        /// <summary>A new id per row: version 7 layout (the run's millisecond, then random) where the database can build one.</summary>
+        /// <summary>
+        /// A new id per row where the database can build one: the head of one <see cref="DomainEvents.NextId"/> of the
+        /// process (millisecond and counter, <see cref="IdHead"/>), then random. The events of one statement therefore
+        /// sort after every event staged before it and before every later one, like the events staged in C#; a head made
+        /// from the run's millisecond alone sorted before them whenever the process had handed out later ids.
+        /// </summary>
         public string NewId => Provider switch
         {
-            "pg" => "(lpad(to_hex(@idMs::bigint), 12, '0') || '7' || substr(replace(gen_random_uuid()::text, '-', ''), 14))::uuid",
-            "sqlite" => "(substr(@idHex, 1, 8) || '-' || substr(@idHex, 9, 4) || '-7' || substr(hex(randomblob(2)), 1, 3) || '-' || "
-                + "substr('89AB', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 1, 3) || '-' || hex(randomblob(6)))",
+            "pg" => "(@idHead || substr(replace(gen_random_uuid()::text, '-', ''), 17))::uuid",
+            "sqlite" => "(@idHead || '-' || substr('89AB', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 1, 3) || '-' || hex(randomblob(6)))",
             _ => "NEWID()",
         };
+
+        /// <summary>The first 64 bits of a fresh process id in the form <see cref="NewId"/> appends to: hex digits on PostgreSQL, SQLite's stored text (upper case, dashes) there.</summary>
+        public string IdHead(DateTimeOffset now)
+        {
+            var id = DomainEvents.NextId(now);
+            return Provider == "sqlite" ? id.ToString("D").ToUpperInvariant()[..18] : id.ToString("N")[..16];
+        }
 
         public string UpdateFrom(string table, string alias, string set, string from, string on) => Provider == "mssql"
             ? $"UPDATE {alias} SET {set} FROM {table} {alias} JOIN {from} ON {on}"
