@@ -142,8 +142,8 @@ ROWS=()
 for round in $(seq 1 "$ROUNDS"); do
     # raw and graphql back to back (the pair the ratio is taken from, so both see the same background load), their
     # order alternating between rounds; other targets (diagnostics) after the pair.
-    pair=$(tr ' ' '\n' <<<"$TARGETS" | grep -xE 'raw|graphql' | tr '\n' ' ')
-    others=$(tr ' ' '\n' <<<"$TARGETS" | grep -vxE 'raw|graphql' | tr '\n' ' ')
+    pair=$(tr ' ' '\n' <<<"$TARGETS" | { grep -xE 'raw|graphql' || true; } | tr '\n' ' ')
+    others=$(tr ' ' '\n' <<<"$TARGETS" | { grep -vxE 'raw|graphql' || true; } | tr '\n' ' ')
     if [ $((round % 2)) = 0 ]; then pair=$(tr ' ' '\n' <<<"$pair" | tac | tr '\n' ' '); fi
     order="$pair $others"
     for target in $order; do
