@@ -92,7 +92,18 @@ public static class RewardOperations
         finally
         {
             foreach (var (coupon, storeId) in created)
-                await stores.DeleteAsync(coupon, storeId, CancellationToken.None);
+            {
+                try
+                {
+                    await stores.DeleteAsync(coupon, storeId, CancellationToken.None);
+                }
+                catch (Exception)
+                {
+                    // Never fails (or masks the outcome of) the redemption: a store coupon that could not be removed
+                    // is left to the store's reconciliation, like one orphaned by a crash (see IStoreCoupons). The
+                    // implementation logs its own failures.
+                }
+            }
         }
     }
 

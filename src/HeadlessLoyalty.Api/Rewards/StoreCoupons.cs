@@ -26,7 +26,10 @@ public interface IStoreCoupons
     /// <summary>Creates the coupon on the member's store; its id there, or null when there is no store to create it on.</summary>
     Task<string?> CreateAsync(StoreCoupon coupon, CancellationToken ct);
 
-    /// <summary>Removes a coupon <see cref="CreateAsync"/> created (id <paramref name="storeCouponId"/>) whose redemption did not commit.</summary>
+    /// <summary>
+    /// Removes a coupon <see cref="CreateAsync"/> created (id <paramref name="storeCouponId"/>) whose redemption did not
+    /// commit. A failure here does not fail the redemption: log it; reconciliation removes the coupon later.
+    /// </summary>
     Task DeleteAsync(StoreCoupon coupon, string storeCouponId, CancellationToken ct);
 }
 
