@@ -11,7 +11,10 @@ public sealed class JobsOptions
     public JobSchedule Birthdays { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
     public JobSchedule Expiry { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
+
     public JobSchedule Tiers { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
+
+    public JobSchedule CouponExpiry { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
@@ -19,6 +22,7 @@ public sealed class JobsOptions
         "birthdays" => Birthdays,
         "expiry" => Expiry,
         "tiers" => Tiers,
+        "coupon-expiry" => CouponExpiry,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

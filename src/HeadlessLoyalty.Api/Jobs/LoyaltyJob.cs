@@ -2,6 +2,7 @@ using HeadlessLoyalty.Api.Birthdays;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tiers;
 
 namespace HeadlessLoyalty.Api.Jobs;
@@ -34,7 +35,12 @@ public static class LoyaltyJobs
         "Applies the tier period-end policy to members whose tier period has ended (tier.achieved / tier.downgraded / tier.reset), upgrades members who qualify for more after a change of tiers or policy, and sends tier.reset_in_4_weeks / _2_weeks / _1_day to members whose tier would drop (once per member, period and warning).",
         (db, clock, ct) => TierEvaluation.RunAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers];
+    /// <summary>Hourly by default: a coupon is unusable from its expiry on anyway (redemption checks the date); the run makes its status say so.</summary>
+    public static readonly LoyaltyJob CouponExpiry = new("coupon-expiry",
+        "Marks issued coupons whose validity has ended as expired (their points are not restored; staff may compensate).",
+        (db, clock, ct) => RewardOperations.ExpireCouponsAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

@@ -174,6 +174,19 @@ public static class RewardOperations
     }
 
     /// <summary>
+    /// Marks the program's issued coupons whose validity has ended as Expired, in one set-based statement (bumping
+    /// their version, so a store reporting one at the same moment retries and finds it expired). Returns how many; a
+    /// rerun changes none. Points are not restored: an expired coupon's value is gone unless staff compensate.
+    /// </summary>
+    public static Task<int> ExpireCouponsAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        return db.Coupons
+            .Where(c => c.Status == CouponStatus.Issued && c.ExpiresAt <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CouponStatus.Expired).SetProperty(c => c.Version, c => c.Version + 1), ct);
+    }
+
+    /// <summary>
     /// Marks a coupon used on an order (what a store reports at checkout): status Used, a <c>coupon.used</c> event.
     /// The same order reported again changes nothing; another order is refused (COUPON_ALREADY_USED), as are an
     /// unknown code (COUPON_NOT_FOUND) and a cancelled or expired coupon (COUPON_NOT_USABLE). Codes are compared
