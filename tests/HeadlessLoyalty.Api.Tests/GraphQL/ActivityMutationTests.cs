@@ -3,6 +3,7 @@ using System.Text.Json;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
+using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLClient;
 
 namespace HeadlessLoyalty.Api.Tests.GraphQL;
 
@@ -23,16 +24,6 @@ public abstract class ActivityMutationTests(DatabaseFixture fixture)
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
-    private static async Task<JsonElement> RunAsync(HttpClient client, string query, string field, object input)
-    {
-        using var result = await client.PostGraphQLAsync(query, new { input });
-        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
-        return result.Data.GetProperty(field).Clone();
-    }
-
-    private static string[] Codes(JsonElement payload) =>
-        [.. payload.GetProperty("userErrors").EnumerateArray().Select(e => $"{e.GetProperty("code").GetString()}:{e.GetProperty("field").GetString()}")];
-
     [DbFact]
     public async Task An_admin_configures_activities_a_pos_awards_them_once_per_reference_and_the_member_sees_them()
     {
@@ -43,29 +34,29 @@ public abstract class ActivityMutationTests(DatabaseFixture fixture)
         using var pos = _app.CreateClient(_app.MintToken(slug, Roles.Pos));
         using var storefront = _app.CreateClient(_app.MintToken(slug, Roles.Storefront, member.Id));
 
-        var review = await RunAsync(admin, Upsert, "upsertActivityRule", new { type = "REVIEW", points = 30, dailyLimit = 1, lifetimeLimit = 10, description = "Review a product" });
-        var quiz = await RunAsync(admin, Upsert, "upsertActivityRule", new { type = "CUSTOM", key = "quiz", points = 5 });
+        var review = await admin.MutateInputAsync(Upsert, "upsertActivityRule", new { type = "REVIEW", points = 30, dailyLimit = 1, lifetimeLimit = 10, description = "Review a product" });
+        var quiz = await admin.MutateInputAsync(Upsert, "upsertActivityRule", new { type = "CUSTOM", key = "quiz", points = 5 });
         // 15 January 2026 in Los Angeles: 07:59Z is still the 14th (23:59 PST), 08:00Z starts the 15th.
-        var first = await RunAsync(pos, Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-1", occurredAt = "2026-01-15T07:59:00Z" });
-        var retry = await RunAsync(pos, Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-1" });
-        var nextDay = await RunAsync(pos, Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-2", occurredAt = "2026-01-15T08:00:00Z" });
-        var full = await RunAsync(pos, Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-3", occurredAt = "2026-01-15T09:00:00Z" });
-        await RunAsync(pos, Record, "recordActivity", new { memberId = MemberId(member.Id), key = "quiz", reference = "week-3" });
+        var first = await pos.MutateInputAsync(Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-1", occurredAt = "2026-01-15T07:59:00Z" });
+        var retry = await pos.MutateInputAsync(Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-1" });
+        var nextDay = await pos.MutateInputAsync(Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-2", occurredAt = "2026-01-15T08:00:00Z" });
+        var full = await pos.MutateInputAsync(Record, "recordActivity", new { memberId = MemberId(member.Id), key = "review", reference = "rev-3", occurredAt = "2026-01-15T09:00:00Z" });
+        await pos.MutateInputAsync(Record, "recordActivity", new { memberId = MemberId(member.Id), key = "quiz", reference = "week-3" });
 
-        Assert.Empty(Codes(review));
+        Assert.Empty(UserErrorsOf(review));
         var rule = review.GetProperty("activityRule");
         Assert.Equal(("review", "REVIEW", 30L, 1, 10, true), (rule.GetProperty("key").GetString(), rule.GetProperty("type").GetString(), rule.GetProperty("points").GetInt64(),
             rule.GetProperty("dailyLimit").GetInt32(), rule.GetProperty("lifetimeLimit").GetInt32(), rule.GetProperty("enabled").GetBoolean()));
         Assert.Equal(JsonValueKind.Null, rule.GetProperty("weeklyLimit").ValueKind);
         Assert.Equal("quiz", quiz.GetProperty("activityRule").GetProperty("key").GetString());
-        Assert.Empty(Codes(first));
+        Assert.Empty(UserErrorsOf(first));
         Assert.Equal((30L, false), (first.GetProperty("balance").GetProperty("approved").GetInt64(), first.GetProperty("replayed").GetBoolean()));
         Assert.Equal(MemberId(member.Id), first.GetProperty("award").GetProperty("memberId").GetString());
         Assert.True(retry.GetProperty("replayed").GetBoolean());
         Assert.Equal(first.GetProperty("award").GetProperty("id").GetString(), retry.GetProperty("award").GetProperty("id").GetString());
         Assert.Equal(30L, retry.GetProperty("balance").GetProperty("approved").GetInt64());
         Assert.Equal(60L, nextDay.GetProperty("balance").GetProperty("approved").GetInt64());
-        Assert.Equal(["ACTIVITY_LIMIT_REACHED:key"], Codes(full));
+        Assert.Equal(["ACTIVITY_LIMIT_REACHED:key"], UserErrorsOf(full));
         Assert.Contains("daily", full.GetProperty("userErrors")[0].GetProperty("message").GetString());
         Assert.Equal(JsonValueKind.Null, full.GetProperty("award").ValueKind);
 
@@ -98,22 +89,22 @@ public abstract class ActivityMutationTests(DatabaseFixture fixture)
         var member = await _app.EnrollAsync(slug, "refused@example.com");
         using var admin = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
 
-        var badKey = await RunAsync(admin, Upsert, "upsertActivityRule", new { type = "CUSTOM", key = "review", points = 5 });
-        var noKey = await RunAsync(admin, Upsert, "upsertActivityRule", new { type = "CUSTOM", points = 5 });
-        var badLimits = await RunAsync(admin, Upsert, "upsertActivityRule", new { type = "SOCIAL_SHARE", points = 5, dailyLimit = 3, weeklyLimit = 2 });
-        var badPoints = await RunAsync(admin, Upsert, "upsertActivityRule", new { type = "SIGN_UP", points = 0 });
-        var unknown = await RunAsync(admin, Record, "recordActivity", new { memberId = MemberId(member.Id), key = "birthday", reference = "2026" });
-        var badId = await RunAsync(admin, Record, "recordActivity", new { memberId = "not-an-id", key = "birthday", reference = "2026" });
+        var badKey = await admin.MutateInputAsync(Upsert, "upsertActivityRule", new { type = "CUSTOM", key = "review", points = 5 });
+        var noKey = await admin.MutateInputAsync(Upsert, "upsertActivityRule", new { type = "CUSTOM", points = 5 });
+        var badLimits = await admin.MutateInputAsync(Upsert, "upsertActivityRule", new { type = "SOCIAL_SHARE", points = 5, dailyLimit = 3, weeklyLimit = 2 });
+        var badPoints = await admin.MutateInputAsync(Upsert, "upsertActivityRule", new { type = "SIGN_UP", points = 0 });
+        var unknown = await admin.MutateInputAsync(Record, "recordActivity", new { memberId = MemberId(member.Id), key = "birthday", reference = "2026" });
+        var badId = await admin.MutateInputAsync(Record, "recordActivity", new { memberId = "not-an-id", key = "birthday", reference = "2026" });
         using var after = await admin.PostGraphQLAsync("query($id: ID!) { activityRules { key } member(by: { id: $id }) { activities { totalCount } balance { approved } } }",
             new { id = MemberId(member.Id) });
 
-        Assert.Equal(["INVALID_INPUT:key"], Codes(badKey));
+        Assert.Equal(["INVALID_INPUT:key"], UserErrorsOf(badKey));
         Assert.Equal(JsonValueKind.Null, badKey.GetProperty("activityRule").ValueKind);
-        Assert.Equal(["INVALID_INPUT:key"], Codes(noKey));
-        Assert.Equal(["INVALID_INPUT:weeklyLimit"], Codes(badLimits));
-        Assert.Equal(["INVALID_INPUT:points"], Codes(badPoints));
-        Assert.Equal(["ACTIVITY_NOT_FOUND:key"], Codes(unknown));
-        Assert.Equal("memberId", Codes(badId).Single().Split(':')[1]);
+        Assert.Equal(["INVALID_INPUT:key"], UserErrorsOf(noKey));
+        Assert.Equal(["INVALID_INPUT:weeklyLimit"], UserErrorsOf(badLimits));
+        Assert.Equal(["INVALID_INPUT:points"], UserErrorsOf(badPoints));
+        Assert.Equal(["ACTIVITY_NOT_FOUND:key"], UserErrorsOf(unknown));
+        Assert.Equal("memberId", UserErrorsOf(badId).Single().Split(':')[1]);
         Assert.Equal(0, after.Data.GetProperty("activityRules").GetArrayLength());
         Assert.Equal(0, after.Data.GetProperty("member").GetProperty("activities").GetProperty("totalCount").GetInt32());
         Assert.Equal(0L, after.Data.GetProperty("member").GetProperty("balance").GetProperty("approved").GetInt64());

@@ -57,6 +57,22 @@ public static class GraphQLClient
         return client.SendGraphQLAsync(request);
     }
 
+    /// <summary>Runs a query or mutation that must succeed as GraphQL (200, no errors) and returns a copy of <c>data.{field}</c>.</summary>
+    public static async Task<JsonElement> FieldAsync(this HttpClient client, string query, string field, object? variables = null)
+    {
+        using var result = await client.PostGraphQLAsync(query, variables);
+        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
+        return result.Data.GetProperty(field).Clone();
+    }
+
+    /// <summary><see cref="FieldAsync"/> of a mutation taking one <c>$input</c> variable.</summary>
+    public static Task<JsonElement> MutateInputAsync(this HttpClient client, string query, string field, object input) =>
+        client.FieldAsync(query, field, new { input });
+
+    /// <summary>A mutation payload's <c>userErrors</c> as <c>CODE:field</c> (the field empty when the error names none).</summary>
+    public static string[] UserErrorsOf(JsonElement payload) =>
+        [.. payload.GetProperty("userErrors").EnumerateArray().Select(e => $"{e.GetProperty("code").GetString()}:{e.GetProperty("field").GetString()}")];
+
     /// <summary>Sends any request (raw bodies, GET, odd headers) and parses the answer when it is JSON.</summary>
     public static async Task<GraphQLResult> SendGraphQLAsync(this HttpClient client, HttpRequestMessage request)
     {

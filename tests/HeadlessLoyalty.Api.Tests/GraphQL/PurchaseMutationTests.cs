@@ -3,6 +3,7 @@ using System.Text.Json;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
+using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLClient;
 
 namespace HeadlessLoyalty.Api.Tests.GraphQL;
 
@@ -28,16 +29,6 @@ public abstract class PurchaseMutationTests(DatabaseFixture fixture)
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
-    private static async Task<JsonElement> RunAsync(HttpClient client, string query, string field, object input)
-    {
-        using var result = await client.PostGraphQLAsync(query, new { input });
-        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
-        return result.Data.GetProperty(field).Clone();
-    }
-
-    private static string[] Codes(JsonElement payload) =>
-        [.. payload.GetProperty("userErrors").EnumerateArray().Select(e => $"{e.GetProperty("code").GetString()}:{e.GetProperty("field").GetString()}")];
-
     [DbFact]
     public async Task A_pos_records_a_purchase_a_retry_changes_nothing_and_a_refund_takes_the_points_back()
     {
@@ -48,16 +39,16 @@ public abstract class PurchaseMutationTests(DatabaseFixture fixture)
         using var pos = _app.CreateClient(_app.MintToken(slug, Roles.Pos));
         using var storefront = _app.CreateClient(_app.MintToken(slug, Roles.Storefront, member.Id));
 
-        var rules = await RunAsync(admin, "mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { earningRules { pointsPerCurrencyUnit rounding welcomeBonusPoints pendingDays } userErrors { code field } } }",
+        var rules = await admin.MutateInputAsync("mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { earningRules { pointsPerCurrencyUnit rounding welcomeBonusPoints pendingDays } userErrors { code field } } }",
             "updateEarningRules", new { pointsPerCurrencyUnit = 2, rounding = "UP", welcomeBonusPoints = 25 });
         var input = new { memberId = MemberId(member.Id), channel = "POS", storeId = "paris", orderReference = "T-100", amount = 12.30m, currency = "eur" };
-        var first = await RunAsync(pos, Record, "recordPurchase", input);
-        var retry = await RunAsync(pos, Record, "recordPurchase", input);
-        var refund = await RunAsync(pos, Reverse, "reversePurchase", new { channel = "POS", storeId = "paris", orderReference = "T-100", refundAmount = 6.15m, refundReference = "rf-1" });
+        var first = await pos.MutateInputAsync(Record, "recordPurchase", input);
+        var retry = await pos.MutateInputAsync(Record, "recordPurchase", input);
+        var refund = await pos.MutateInputAsync(Reverse, "reversePurchase", new { channel = "POS", storeId = "paris", orderReference = "T-100", refundAmount = 6.15m, refundReference = "rf-1" });
 
-        Assert.Empty(Codes(rules));
+        Assert.Empty(UserErrorsOf(rules));
         Assert.Equal("UP", rules.GetProperty("earningRules").GetProperty("rounding").GetString());
-        Assert.Empty(Codes(first));
+        Assert.Empty(UserErrorsOf(first));
         var purchase = first.GetProperty("purchase");
         Assert.Equal((25L, 25L, "EUR", "POS", "paris"), (purchase.GetProperty("pointsEarned").GetInt64(), purchase.GetProperty("welcomeBonus").GetInt64(),
             purchase.GetProperty("currency").GetString(), purchase.GetProperty("channel").GetString(), purchase.GetProperty("storeId").GetString())); // 24.6 -> 25
@@ -85,21 +76,21 @@ public abstract class PurchaseMutationTests(DatabaseFixture fixture)
         var member = await _app.EnrollAsync(slug, "refused@example.com", "Re", "Fused");
         using var admin = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
 
-        var rules = await RunAsync(admin, "mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { earningRules { pendingDays } userErrors { code field } } }",
+        var rules = await admin.MutateInputAsync("mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { earningRules { pendingDays } userErrors { code field } } }",
             "updateEarningRules", new { pointsPerCurrencyUnit = 0, pendingDays = 5 });
-        var currency = await RunAsync(admin, Record, "recordPurchase", new { memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "O-1", amount = 5, currency = "EUR" });
-        var negative = await RunAsync(admin, Record, "recordPurchase", new { memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "O-1", amount = -5, currency = "USD" });
-        var badId = await RunAsync(admin, Record, "recordPurchase", new { memberId = "not-an-id", channel = "ONLINE", orderReference = "O-1", amount = 5, currency = "USD" });
-        var unknown = await RunAsync(admin, Reverse, "reversePurchase", new { channel = "ONLINE", orderReference = "O-1" });
+        var currency = await admin.MutateInputAsync(Record, "recordPurchase", new { memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "O-1", amount = 5, currency = "EUR" });
+        var negative = await admin.MutateInputAsync(Record, "recordPurchase", new { memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "O-1", amount = -5, currency = "USD" });
+        var badId = await admin.MutateInputAsync(Record, "recordPurchase", new { memberId = "not-an-id", channel = "ONLINE", orderReference = "O-1", amount = 5, currency = "USD" });
+        var unknown = await admin.MutateInputAsync(Reverse, "reversePurchase", new { channel = "ONLINE", orderReference = "O-1" });
         using var after = await admin.PostGraphQLAsync("query($id: ID!) { earningRules { pointsPerCurrencyUnit pendingDays } member(by: { id: $id }) { purchases { totalCount } balance { approved } } }",
             new { id = MemberId(member.Id) });
 
-        Assert.Equal(["INVALID_INPUT:pointsPerCurrencyUnit"], Codes(rules));
+        Assert.Equal(["INVALID_INPUT:pointsPerCurrencyUnit"], UserErrorsOf(rules));
         Assert.Equal(JsonValueKind.Null, rules.GetProperty("earningRules").ValueKind);
-        Assert.Equal(["CURRENCY_MISMATCH:currency"], Codes(currency));
-        Assert.Equal(["INVALID_INPUT:amount"], Codes(negative));
-        Assert.Equal("memberId", Codes(badId).Single().Split(':')[1]);
-        Assert.Equal(["PURCHASE_NOT_FOUND:orderReference"], Codes(unknown));
+        Assert.Equal(["CURRENCY_MISMATCH:currency"], UserErrorsOf(currency));
+        Assert.Equal(["INVALID_INPUT:amount"], UserErrorsOf(negative));
+        Assert.Equal("memberId", UserErrorsOf(badId).Single().Split(':')[1]);
+        Assert.Equal(["PURCHASE_NOT_FOUND:orderReference"], UserErrorsOf(unknown));
         Assert.Equal((1m, 0), (after.Data.GetProperty("earningRules").GetProperty("pointsPerCurrencyUnit").GetDecimal(), after.Data.GetProperty("earningRules").GetProperty("pendingDays").GetInt32()));
         Assert.Equal(0, after.Data.GetProperty("member").GetProperty("purchases").GetProperty("totalCount").GetInt32());
         Assert.Equal(0L, after.Data.GetProperty("member").GetProperty("balance").GetProperty("approved").GetInt64());
@@ -121,17 +112,17 @@ public abstract class PurchaseMutationTests(DatabaseFixture fixture)
             }
             """;
 
-        var bad = await RunAsync(pos, withLines, "recordPurchase", new
+        var bad = await pos.MutateInputAsync(withLines, "recordPurchase", new
         {
             memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "L-0", amount = 10m, currency = "EUR",
             lines = new object[] { new { sku = "A", quantity = 1, unitPrice = 5m }, new { sku = "B", quantity = 0, unitPrice = 5m } },
         });
-        var nameless = await RunAsync(pos, withLines, "recordPurchase", new
+        var nameless = await pos.MutateInputAsync(withLines, "recordPurchase", new
         {
             memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "L-0", amount = 10m, currency = "EUR",
             lines = new object[] { new { quantity = 1, unitPrice = 5m } },
         });
-        var good = await RunAsync(pos, withLines, "recordPurchase", new
+        var good = await pos.MutateInputAsync(withLines, "recordPurchase", new
         {
             memberId = MemberId(member.Id), channel = "ONLINE", orderReference = "L-1", amount = 42.5m, currency = "EUR",
             lines = new object[]
@@ -140,11 +131,11 @@ public abstract class PurchaseMutationTests(DatabaseFixture fixture)
                 new { name = "Gift wrap", quantity = 1, unitPrice = 0m },
             },
         });
-        var plain = await RunAsync(pos, withLines, "recordPurchase", new { memberId = MemberId(member.Id), channel = "POS", orderReference = "L-2", amount = 3m, currency = "EUR" });
+        var plain = await pos.MutateInputAsync(withLines, "recordPurchase", new { memberId = MemberId(member.Id), channel = "POS", orderReference = "L-2", amount = 3m, currency = "EUR" });
 
-        Assert.Equal(["INVALID_INPUT:lines[1].quantity"], Codes(bad));
-        Assert.Equal(["INVALID_INPUT:lines[0]"], Codes(nameless));
-        Assert.Empty(Codes(good));
+        Assert.Equal(["INVALID_INPUT:lines[1].quantity"], UserErrorsOf(bad));
+        Assert.Equal(["INVALID_INPUT:lines[0]"], UserErrorsOf(nameless));
+        Assert.Empty(UserErrorsOf(good));
         var lines = good.GetProperty("purchase").GetProperty("lines").EnumerateArray().Select(l => (
             l.GetProperty("productId").GetString(), l.GetProperty("variantId").GetString(), l.GetProperty("sku").GetString(), l.GetProperty("name").GetString(),
             l.GetProperty("quantity").GetInt32(), l.GetProperty("unitPrice").GetDecimal(), l.GetProperty("total").GetDecimal())).ToList();

@@ -10,6 +10,7 @@ using HeadlessLoyalty.Api.Tests.Infrastructure;
 using HeadlessLoyalty.GraphQL.Relay;
 using Microsoft.EntityFrameworkCore;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
+using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLClient;
 
 namespace HeadlessLoyalty.Api.Tests.Referrals;
 
@@ -51,16 +52,6 @@ public abstract class ReferralTests(DatabaseFixture fixture)
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 
-    private static async Task<JsonElement> RunAsync(HttpClient client, string query, string field, object variables)
-    {
-        using var result = await client.PostGraphQLAsync(query, variables);
-        Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, result.ToString());
-        return result.Data.GetProperty(field).Clone();
-    }
-
-    private static string[] Codes(JsonElement payload) =>
-        [.. payload.GetProperty("userErrors").EnumerateArray().Select(e => $"{e.GetProperty("code").GetString()}:{e.GetProperty("field").GetString()}")];
-
     private static Guid Raw(string globalId)
     {
         Assert.True(GlobalId.TryDecode(globalId, out _, out var raw));
@@ -79,43 +70,43 @@ public abstract class ReferralTests(DatabaseFixture fixture)
         var admin = _app.CreateClient(_app.MintToken(slug, Roles.Admin, lifetime: TimeSpan.FromDays(365))); // outlives the clock moves
         if (pendingDays > 0)
         {
-            var rules = await RunAsync(admin, "mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { userErrors { code } } }",
+            var rules = await admin.FieldAsync("mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { userErrors { code } } }",
                 "updateEarningRules", new { input = new { pendingDays } });
-            Assert.Empty(Codes(rules));
+            Assert.Empty(UserErrorsOf(rules));
         }
         return new Shop(slug, admin);
     }
 
     private static async Task<JsonElement> SetAsync(Shop p, object input)
     {
-        var payload = await RunAsync(p.Admin, Settings, "updateReferralSettings", new { input });
-        Assert.Empty(Codes(payload));
+        var payload = await p.Admin.FieldAsync(Settings, "updateReferralSettings", new { input });
+        Assert.Empty(UserErrorsOf(payload));
         return payload.GetProperty("referralSettings");
     }
 
     private static async Task<JsonElement> EnrollAsync(Shop p, string email, string? referralCode = null)
     {
-        var payload = await RunAsync(p.Admin, Enroll, "enrollMember", new { input = new { email, referralCode } });
-        Assert.Empty(Codes(payload));
+        var payload = await p.Admin.FieldAsync(Enroll, "enrollMember", new { input = new { email, referralCode } });
+        Assert.Empty(UserErrorsOf(payload));
         return payload.GetProperty("member");
     }
 
     private static Task<JsonElement> MemberAsync(Shop p, JsonElement member) =>
-        RunAsync(p.Admin, MemberFields, "member", new { id = member.GetProperty("id").GetString() });
+        p.Admin.FieldAsync(MemberFields, "member", new { id = member.GetProperty("id").GetString() });
 
     private static async Task BuyAsync(Shop p, JsonElement member, string order, decimal amount)
     {
-        var payload = await RunAsync(p.Admin, Record, "recordPurchase", new
+        var payload = await p.Admin.FieldAsync(Record, "recordPurchase", new
         {
             input = new { memberId = member.GetProperty("id").GetString(), channel = "ONLINE", storeId = "shop", orderReference = order, amount, currency = "USD" },
         });
-        Assert.Empty(Codes(payload));
+        Assert.Empty(UserErrorsOf(payload));
     }
 
     private async Task<int> ApproveDueAsync(Shop p)
     {
-        var run = await RunAsync(p.Admin, RunApproval, "runJob", new { });
-        Assert.Empty(Codes(run));
+        var run = await p.Admin.FieldAsync(RunApproval, "runJob", new { });
+        Assert.Empty(UserErrorsOf(run));
         return run.GetProperty("run").GetProperty("processed").GetInt32();
     }
 
@@ -140,15 +131,15 @@ public abstract class ReferralTests(DatabaseFixture fixture)
         var settings = await SetAsync(p, new { baseUrl = "https://shop.example/?ref=" });
         // Typed as printed on a card: lower case, in groups.
         var bob = await EnrollAsync(p, "bob@example.com", $"{code[..4].ToLowerInvariant()}-{code[4..]}");
-        var unknown = await RunAsync(p.Admin, Enroll, "enrollMember", new { input = new { email = "carol@example.com", referralCode = "ZZZZZZZZZ" } });
-        var self = await RunAsync(p.Admin, Enroll, "enrollMember", new { input = new { email = "Alice+second@Example.com", referralCode = code } });
+        var unknown = await p.Admin.FieldAsync(Enroll, "enrollMember", new { input = new { email = "carol@example.com", referralCode = "ZZZZZZZZZ" } });
+        var self = await p.Admin.FieldAsync(Enroll, "enrollMember", new { input = new { email = "Alice+second@Example.com", referralCode = code } });
 
         Assert.Equal("https://shop.example/?ref=", settings.GetProperty("baseUrl").GetString());
         Assert.Equal(("alice@example.com", "PENDING"), (bob.GetProperty("referredBy").GetProperty("email").GetString(), bob.GetProperty("referralStatus").GetString()));
         Assert.NotEqual(code, bob.GetProperty("referralCode").GetString());
         Assert.Equal($"https://shop.example/?ref={bob.GetProperty("referralCode").GetString()}", bob.GetProperty("referralUrl").GetString());
-        Assert.Equal(["REFERRAL_CODE_NOT_FOUND:referralCode"], Codes(unknown));
-        Assert.Equal(["SELF_REFERRAL:referralCode"], Codes(self));
+        Assert.Equal(["REFERRAL_CODE_NOT_FOUND:referralCode"], UserErrorsOf(unknown));
+        Assert.Equal(["SELF_REFERRAL:referralCode"], UserErrorsOf(self));
         Assert.Equal(JsonValueKind.Null, self.GetProperty("member").ValueKind);
         Assert.Equal(2, await _app.WithTenantAsync(p.Slug, db => db.Members.CountAsync()));
         Assert.Equal(2, await _app.WithTenantAsync(p.Slug, db => db.MemberReferrals.CountAsync()));
@@ -218,9 +209,9 @@ public abstract class ReferralTests(DatabaseFixture fixture)
         var bob = await EnrollAsync(p, "bob@example.com", alice.GetProperty("referralCode").GetString());
 
         await BuyAsync(p, bob, "returned", 50m);
-        var refund = await RunAsync(p.Admin, "mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }", "reversePurchase",
+        var refund = await p.Admin.FieldAsync("mutation($input: ReversePurchaseInput!) { reversePurchase(input: $input) { userErrors { code } } }", "reversePurchase",
             new { input = new { channel = "ONLINE", storeId = "shop", orderReference = "returned" } });
-        Assert.Empty(Codes(refund));
+        Assert.Empty(UserErrorsOf(refund));
         _app.Clock.Advance(TimeSpan.FromDays(8));
         await ApproveDueAsync(p);
         var afterRefund = await MemberAsync(p, bob);
@@ -242,13 +233,13 @@ public abstract class ReferralTests(DatabaseFixture fixture)
     public async Task A_coupon_rewards_the_referrer_without_spending_points_and_bad_settings_change_nothing()
     {
         using var p = await ProgramAsync("rc");
-        var reward = await RunAsync(p.Admin, "mutation { createReward(input: { name: \"5 off\", kind: FIXED_AMOUNT_COUPON, pointsCost: 500, value: 5, codePrefix: \"REF\" }) { reward { id } userErrors { code } } }",
+        var reward = await p.Admin.FieldAsync("mutation { createReward(input: { name: \"5 off\", kind: FIXED_AMOUNT_COUPON, pointsCost: 500, value: 5, codePrefix: \"REF\" }) { reward { id } userErrors { code } } }",
             "createReward", new { });
         var rewardId = reward.GetProperty("reward").GetProperty("id").GetString()!;
         var settings = await SetAsync(p, new { enabled = true, referrerRewardKind = "COUPON", referrerRewardId = rewardId, friendRewardKind = "POINTS", friendPoints = 25 });
-        var unknownReward = await RunAsync(p.Admin, Settings, "updateReferralSettings", new { input = new { friendRewardKind = "COUPON", friendRewardId = RewardId(Guid.NewGuid()) } });
-        var badUrl = await RunAsync(p.Admin, Settings, "updateReferralSettings", new { input = new { baseUrl = "javascript:alert(1)" } });
-        var missingPoints = await RunAsync(p.Admin, Settings, "updateReferralSettings", new { input = new { referrerRewardKind = "POINTS" } });
+        var unknownReward = await p.Admin.FieldAsync(Settings, "updateReferralSettings", new { input = new { friendRewardKind = "COUPON", friendRewardId = RewardId(Guid.NewGuid()) } });
+        var badUrl = await p.Admin.FieldAsync(Settings, "updateReferralSettings", new { input = new { baseUrl = "javascript:alert(1)" } });
+        var missingPoints = await p.Admin.FieldAsync(Settings, "updateReferralSettings", new { input = new { referrerRewardKind = "POINTS" } });
         using var read = await p.Admin.PostGraphQLAsync("{ referralSettings { enabled referrerRewardKind referrerRewardId friendRewardKind friendPoints baseUrl } }");
         var alice = await EnrollAsync(p, "alice@example.com");
         var bob = await EnrollAsync(p, "bob@example.com", alice.GetProperty("referralCode").GetString());
@@ -256,9 +247,9 @@ public abstract class ReferralTests(DatabaseFixture fixture)
         await BuyAsync(p, bob, "c1", 10m); // completed, no return window: approved, and rewarded, at once
 
         Assert.Equal(rewardId, settings.GetProperty("referrerRewardId").GetString());
-        Assert.Equal(["REWARD_NOT_FOUND:friendRewardId"], Codes(unknownReward));
-        Assert.Equal(["INVALID_INPUT:baseUrl"], Codes(badUrl));
-        Assert.Equal(["INVALID_INPUT:referrerPoints"], Codes(missingPoints));
+        Assert.Equal(["REWARD_NOT_FOUND:friendRewardId"], UserErrorsOf(unknownReward));
+        Assert.Equal(["INVALID_INPUT:baseUrl"], UserErrorsOf(badUrl));
+        Assert.Equal(["INVALID_INPUT:referrerPoints"], UserErrorsOf(missingPoints));
         Assert.Equal(settings.GetProperty("referrerRewardId").GetString(), read.Data.GetProperty("referralSettings").GetProperty("referrerRewardId").GetString());
         Assert.Equal(("COUPON", "POINTS", 25L), (read.Data.GetProperty("referralSettings").GetProperty("referrerRewardKind").GetString(),
             read.Data.GetProperty("referralSettings").GetProperty("friendRewardKind").GetString(), read.Data.GetProperty("referralSettings").GetProperty("friendPoints").GetInt64()));
@@ -290,7 +281,7 @@ public abstract class ReferralTests(DatabaseFixture fixture)
         await Task.WhenAll(Enumerable.Range(0, 16).Select(i => BuyAsync(p, bob, $"bob-{i % 8}", 5m)));
 
         // Carol: two due purchases approved by three concurrent approval runs.
-        await RunAsync(p.Admin, "mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { userErrors { code } } }", "updateEarningRules", new { input = new { pendingDays = 2 } });
+        await p.Admin.FieldAsync("mutation($input: EarningRulesInput!) { updateEarningRules(input: $input) { userErrors { code } } }", "updateEarningRules", new { input = new { pendingDays = 2 } });
         await BuyAsync(p, carol, "carol-1", 5m);
         await BuyAsync(p, carol, "carol-2", 5m);
         _app.Clock.Advance(TimeSpan.FromDays(3));
@@ -315,10 +306,10 @@ public abstract class ReferralTests(DatabaseFixture fixture)
             new { name = "Discount", kind = "POINTS_DISCOUNT", valuePerPoint = 0.05m, minPoints = 80 },
             new { name = "Off", kind = "FREE_SHIPPING", pointsCost = 10, enabled = false },
         })
-            Assert.Empty(Codes(await RunAsync(p.Admin, "mutation($input: RewardInput!) { createReward(input: $input) { userErrors { code } } }", "createReward", new { input })));
+            Assert.Empty(UserErrorsOf(await p.Admin.FieldAsync("mutation($input: RewardInput!) { createReward(input: $input) { userErrors { code } } }", "createReward", new { input })));
         var member = await EnrollAsync(p, "dana@example.com");
         var id = member.GetProperty("id").GetString()!;
-        async Task AdjustAsync(long points) => Assert.Empty(Codes(await RunAsync(p.Admin,
+        async Task AdjustAsync(long points) => Assert.Empty(UserErrorsOf(await p.Admin.FieldAsync(
             "mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { userErrors { code } } }", "adjustPoints",
             new { input = new { memberId = id, points, reason = "test", idempotencyKey = Guid.NewGuid().ToString("N") } })));
 
@@ -410,7 +401,7 @@ public abstract class ReferralTests(DatabaseFixture fixture)
         Assert.False(before);
         Assert.True(added >= 1);
         Assert.Equal(0, rerun);
-        var old = await RunAsync(p.Admin, "query($id: ID!) { member(by: { id: $id }) { referralCode } }", "member", new { id = MemberId(id) });
+        var old = await p.Admin.FieldAsync("query($id: ID!) { member(by: { id: $id }) { referralCode } }", "member", new { id = MemberId(id) });
         Assert.Matches("^[2-9A-HJKMNP-Z]{8}$", old.GetProperty("referralCode").GetString());
         Assert.Equal(enrolled.GetProperty("referralCode").GetString(), (await MemberAsync(p, enrolled)).GetProperty("referralCode").GetString());
     }
