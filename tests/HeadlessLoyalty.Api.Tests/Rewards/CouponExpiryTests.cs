@@ -1,5 +1,3 @@
-using HeadlessLoyalty.Api.Members;
-using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -16,8 +14,7 @@ public sealed class CouponExpiryTests
         await using var db = await TestDatabase.CreateAsync(provider);
         async Task<(CouponView Week, CouponView Month, CouponView Used)> IssueAsync(HeadlessLoyalty.Api.Data.LoyaltyDbContext ctx)
         {
-            var member = (await MemberOperations.EnrollAsync(ctx, clock, "t", new EnrollMemberInput("exp@example.com"))).Member.Id;
-            await PointsOperations.AdjustAsync(ctx, clock, "t", new AdjustPointsInput(member, 3_000, "seed"), $"seed-{member}");
+            var member = await RewardSeed.MemberWithPointsAsync(ctx, clock, "exp@example.com", 3_000);
             var week = await RewardOperations.CreateAsync(ctx, clock, new RewardDefinition("Week", RewardKind.FixedAmountCoupon, 500, 5m, ValidityDays: 7));
             var month = await RewardOperations.CreateAsync(ctx, clock, new RewardDefinition("Month", RewardKind.FixedAmountCoupon, 500, 5m, ValidityDays: 30));
             return ((await RewardOperations.RedeemAsync(ctx, clock, "t", new RedeemInput(member, week.Id), $"w-{member}")).Coupon,

@@ -17,10 +17,7 @@ public sealed class RewardOperationsTests
     private async Task<Guid> MemberWithPointsAsync(TestDatabase db, long points, string email = "cleo@example.com")
     {
         await using var ctx = db.ContextA();
-        var id = (await MemberOperations.EnrollAsync(ctx, _clock, "t", new EnrollMemberInput(email))).Member.Id;
-        if (points > 0)
-            await PointsOperations.AdjustAsync(ctx, _clock, "t", new AdjustPointsInput(id, points, "seed"), $"seed-{id}");
-        return id;
+        return await RewardSeed.MemberWithPointsAsync(ctx, _clock, email, points);
     }
 
     private static async Task AssertBalanceMatchesEntriesAsync(LoyaltyDbContext ctx, Guid memberId)

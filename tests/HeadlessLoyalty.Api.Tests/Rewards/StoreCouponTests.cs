@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using HeadlessLoyalty.Api.Events;
-using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.TestSupport;
@@ -47,8 +46,7 @@ public sealed class StoreCouponTests
     private async Task<(Guid Member, Reward Reward)> SetUpAsync(TestDatabase db, long points)
     {
         await using var ctx = db.ContextA();
-        var id = (await MemberOperations.EnrollAsync(ctx, _clock, "t", new EnrollMemberInput("store@example.com"))).Member.Id;
-        await PointsOperations.AdjustAsync(ctx, _clock, "t", new AdjustPointsInput(id, points, "seed"), $"seed-{id}");
+        var id = await RewardSeed.MemberWithPointsAsync(ctx, _clock, "store@example.com", points);
         var reward = await RewardOperations.CreateAsync(ctx, _clock, new RewardDefinition("5 off", RewardKind.FixedAmountCoupon, 500, 5m, CodePrefix: "SHOP"));
         return (id, reward);
     }
