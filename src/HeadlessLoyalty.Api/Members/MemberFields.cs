@@ -21,7 +21,9 @@ public static class MemberFields
         query.Field<MemberType>("me")
             .Description("The member a storefront token names (storefront only); null if that member no longer exists.")
             .AuthorizeWithRoles(Roles.Storefront)
-            .ResolveAsync(async c => c.Caller().MemberId is { } id ? Read(c, await MemberQueries.FindWithBalanceByIdAsync(c.Db(), id, c.CancellationToken)) : null);
+            .ResolveAsync(async c => c.Caller().MemberId is { } id
+                ? Read(c, await MemberQueries.FindWithBalanceByIdAsync(c.Db(), id, c.CancellationToken, NeedsProfile(c)))
+                : null);
 
         query.Field<MemberType>("member")
             .Description("One member of the program by exactly one of id, email, code or number (else INVALID_INPUT); null when none matches.")
@@ -124,23 +126,37 @@ public static class MemberFields
     {
         by.RequireExactlyOne("by");
         var db = c.Db();
+        var profile = NeedsProfile(c);
         var found = by switch
         {
-            { Id: { } id } => await MemberQueries.FindWithBalanceByIdAsync(db, ResolveContextExtensions.QueryGlobalId(id, MemberType.TypeName), c.CancellationToken),
-            { Email: { } email } => await MemberQueries.FindWithBalanceByEmailAsync(db, email, c.CancellationToken),
-            { Code: { } code } => await MemberQueries.FindWithBalanceByCodeAsync(db, code, c.CancellationToken),
-            _ => await MemberQueries.FindWithBalanceByNumberAsync(db, by.Number!.Value, c.CancellationToken),
+            { Id: { } id } => await MemberQueries.FindWithBalanceByIdAsync(db, ResolveContextExtensions.QueryGlobalId(id, MemberType.TypeName), c.CancellationToken, profile),
+            { Email: { } email } => await MemberQueries.FindWithBalanceByEmailAsync(db, email, c.CancellationToken, profile),
+            { Code: { } code } => await MemberQueries.FindWithBalanceByCodeAsync(db, code, c.CancellationToken, profile),
+            _ => await MemberQueries.FindWithBalanceByNumberAsync(db, by.Number!.Value, c.CancellationToken, profile),
         };
         return Read(c, found);
     }
 
-    /// <summary>The member read with its balance; the balance goes to the batch loader for the `balance` field.</summary>
+    // Member fields answered from the member's id and balance alone.
+    private static readonly HashSet<string> BalanceOnlyFields = ["id", "balance", "__typename"];
+
+    /// <summary>
+    /// Whether the selection (fragments and skip/include applied) asks for anything beyond the id and the balance: a
+    /// balance widget's <c>member { balance { ... } }</c> then skips the member's profile columns.
+    /// </summary>
+    private static bool NeedsProfile(IResolveFieldContext c) =>
+        c.SubFields is not { } selected || selected.Values.Any(f => !BalanceOnlyFields.Contains(f.FieldType.Name));
+
+    /// <summary>
+    /// The member read with its balance; the balance goes to the batch loader for the `balance` field. A read without
+    /// the profile (see <see cref="NeedsProfile"/>) gives a view that only its id and balance may be read from.
+    /// </summary>
     private static MemberView? Read(IResolveFieldContext c, MemberWithBalance? found)
     {
         if (found is null)
             return null;
         if (found.Balance is { } balance)
             PointsFields.PrimeBalance(c, balance);
-        return MemberView.Of(found.Member);
+        return found.Member is { } member ? MemberView.Of(member) : MemberView.KeyOnly(found.MemberId);
     }
 }

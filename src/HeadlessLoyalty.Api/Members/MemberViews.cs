@@ -12,6 +12,12 @@ public sealed record MemberView(
     public static MemberView Of(Member m) => new(
         m.Id, m.Email, m.FirstName, m.LastName, m.Phone, m.BirthdayMonth, m.BirthdayDay, m.BirthdayYear,
         m.MemberCode, m.MemberNumber, m.Status, m.EnrolledAt, m.UpdatedAt);
+
+    /// <summary>
+    /// A view carrying only the member's id, for a selection that reads nothing but the id and the balance (the
+    /// member query skips the profile columns then); every other property is a placeholder.
+    /// </summary>
+    public static MemberView KeyOnly(Guid id) => new(id, "", null, null, null, null, null, null, "", 0, default, default, default);
 }
 
 /// <param name="ReferralCode">A member's referral code: the new member is their referred friend. Left out of the
