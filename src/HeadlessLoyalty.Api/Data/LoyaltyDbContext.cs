@@ -39,6 +39,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
     public DbSet<MemberNotice> MemberNotices => Set<MemberNotice>();
     public DbSet<ProgramSegmentRules> SegmentRules => Set<ProgramSegmentRules>();
+    public DbSet<MemberSegment> MemberSegments => Set<MemberSegment>();
     public DbSet<Reward> Rewards => Set<Reward>();
     public DbSet<Coupon> Coupons => Set<Coupon>();
     public DbSet<ActivityRule> ActivityRules => Set<ActivityRule>();
@@ -234,6 +235,14 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
         });
 
         b.Entity<ProgramSegmentRules>(e => e.HasKey(x => x.ProgramId));
+
+        b.Entity<MemberSegment>(e =>
+        {
+            e.HasKey(x => x.MemberId);
+            e.Property(x => x.Segment).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasOne<Member>().WithOne().HasForeignKey<MemberSegment>(x => x.MemberId);
+        });
 
         b.Entity<MemberNotice>(e =>
         {

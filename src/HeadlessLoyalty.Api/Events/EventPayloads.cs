@@ -1,10 +1,28 @@
+using System.Text.Json.Serialization;
+
 namespace HeadlessLoyalty.Api.Events;
 
 // What a message template needs, per event type. Every payload names the member (id and email); amounts are in the
 // program's currency; balances are the approved (spendable) points right after the change.
 
-/// <summary>member.enrolled, member.updated, member.blocked.</summary>
-public sealed record MemberEventPayload(Guid MemberId, string Email, string? FirstName, string? LastName, string MemberCode, string Status);
+/// <summary>
+/// member.enrolled, member.updated, member.blocked. A member.updated sent by the <c>segments</c> job also says what
+/// changed: <see cref="ChangedFields"/> <c>["segment"]</c> and <see cref="Segment"/> (the segment before and after).
+/// Both are left out of the JSON when null, so every other member event reads exactly as before.
+/// </summary>
+public sealed record MemberEventPayload(Guid MemberId, string Email, string? FirstName, string? LastName, string MemberCode, string Status)
+{
+    /// <summary>The member fields (GraphQL names) this event changed, when the sender knows them; null: not said.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ChangedFields { get; init; }
+
+    /// <summary>A segment change (<c>Loyal</c>, <c>AtRisk</c>, <c>WinBack</c>; null: no segment); null when the segment did not change.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SegmentChangePayload? Segment { get; init; }
+}
+
+/// <summary>The segment a member left (<c>From</c>) and entered (<c>To</c>); null names no segment.</summary>
+public sealed record SegmentChangePayload(string? From, string? To);
 
 /// <summary>points.earned: an earned or bonus credit that is now spendable.</summary>
 public sealed record PointsEarnedPayload(Guid MemberId, string Email, long Points, long BalanceAfter, string Kind, string? Reason, string? SourceReference);

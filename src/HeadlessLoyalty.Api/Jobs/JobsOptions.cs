@@ -16,6 +16,9 @@ public sealed class JobsOptions
 
     public JobSchedule CouponExpiry { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
+    /// <summary>Daily: segment thresholds are whole days and the run reclassifies every member (see <see cref="LoyaltyJobs.Segments"/>).</summary>
+    public JobSchedule Segments { get; set; } = new() { Interval = TimeSpan.FromDays(1) };
+
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
         "pending-approval" => PendingApproval,
@@ -23,6 +26,7 @@ public sealed class JobsOptions
         "expiry" => Expiry,
         "tiers" => Tiers,
         "coupon-expiry" => CouponExpiry,
+        "segments" => Segments,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

@@ -3,6 +3,7 @@ using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Rewards;
+using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tiers;
 
 namespace HeadlessLoyalty.Api.Jobs;
@@ -40,7 +41,15 @@ public static class LoyaltyJobs
         "Marks issued coupons whose validity has ended as expired (their points are not restored; staff may compensate).",
         (db, clock, ct) => RewardOperations.ExpireCouponsAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry];
+    /// <summary>
+    /// Daily by default: thresholds are whole days, and a run classifies every member of every program again (the
+    /// costliest job), so a day's delay in announcing a change is the trade; <c>Member.segment</c> is exact when read.
+    /// </summary>
+    public static readonly LoyaltyJob Segments = new("segments",
+        "Classifies every member again (Loyal / At Risk / Win Back, segmentRules), records each segment change and sends one member.updated per change (changedFields [\"segment\"], the segment before and after); a rerun sends nothing.",
+        (db, clock, ct) => SegmentRefresh.RunAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

@@ -22,10 +22,13 @@ public static class SegmentOperations
     }
 
     /// <summary>The segment of each member, from their purchases (two grouped queries for any number of members).</summary>
-    public static async Task<Dictionary<Guid, Segment?>> SegmentsAsync(LoyaltyDbContext db, TimeProvider clock, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default)
+    public static async Task<Dictionary<Guid, Segment?>> SegmentsAsync(LoyaltyDbContext db, TimeProvider clock, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default) =>
+        await SegmentsAsync(db, await GetSettingsAsync(db, ct), clock.GetUtcNow(), memberIds, ct);
+
+    /// <summary>The same, under given thresholds at a given instant (the <c>segments</c> job holds both for its whole run).</summary>
+    internal static async Task<Dictionary<Guid, Segment?>> SegmentsAsync(
+        LoyaltyDbContext db, SegmentSettings settings, DateTimeOffset now, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default)
     {
-        var settings = await GetSettingsAsync(db, ct);
-        var now = clock.GetUtcNow();
         var windowStart = now.AddDays(-settings.LoyalWindowDays);
         // Fully refunded purchases were not really made.
         var kept = db.Purchases.AsNoTracking().Where(p => memberIds.Contains(p.MemberId) && p.RefundedAmount < p.Amount);
