@@ -28,7 +28,11 @@ public static class SegmentRefresh
     public const int BatchSize = 500;
 
     /// <summary>Classifies every member of the program; returns how many segment changes it recorded.</summary>
-    public static async Task<int> RunAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default)
+    public static Task<int> RunAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default) =>
+        RunAsync(db, clock, BatchSize, ct);
+
+    /// <summary>The same with another batch size (tests cross batch boundaries with a few members).</summary>
+    internal static async Task<int> RunAsync(LoyaltyDbContext db, TimeProvider clock, int batchSize, CancellationToken ct = default)
     {
         // One rule set and one instant for the whole run: every member is judged against the same thresholds and time.
         var settings = await SegmentOperations.GetSettingsAsync(db, ct);
@@ -41,7 +45,7 @@ public static class SegmentRefresh
                 .Where(m => m.MemberNumber > after)
                 .OrderBy(m => m.MemberNumber)
                 .Select(m => new { m.Id, m.MemberNumber })
-                .Take(BatchSize)
+                .Take(batchSize)
                 .ToListAsync(ct);
             if (batch.Count == 0)
                 return changed;
