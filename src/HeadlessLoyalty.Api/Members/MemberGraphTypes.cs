@@ -77,6 +77,8 @@ public sealed class MemberType : ObjectGraphType<MemberView>
             .Resolve(c => RewardFields.LoadCounts(c, c.Source.Id).Then(counts => counts.Used));
         Field<SegmentType>("segment").Description("Insights segment (Loyal, At Risk, Win Back) from purchase recency and frequency; null without purchases or below the loyal count. Batched across a list.")
             .Resolve(c => SegmentFields.LoadSegment(c, c.Source.Id));
+        Field<DateTimeGraphType>("segmentSince").Description("When the member entered `segment`, as the `segments` job (daily by default) recorded it (UTC, the time of that run); null without a segment, before the job's first run, or after a move the job has not run since. Batched across a list.")
+            .Resolve(c => SegmentFields.LoadSegmentSince(c, c.Source.Id).Then(since => since?.UtcDateTime));
         Field<ExpiringPointsType>("nextExpiring").Description("The nearest approved points that will lapse, and when; null when none will (see `expiryPolicy`). Batched across a list.")
             .Resolve(c => ExpiryFields.LoadOutlook(c, c.Source.Id).Then(o => o.Next));
         Field<NonNullGraphType<LongGraphType>>("expiringPoints").Description("Approved points that lapse within the next `withinDays` days. Batched across a list.")

@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.GraphQL.DataLoading;
+using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.Segments;
 
@@ -80,7 +81,7 @@ public static class SegmentFields
 
     public static void AddMutations(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<UpdateSegmentRulesPayloadType>>("updateSegmentRules")
-            .Description("Changes the segment thresholds (admin); segments follow at once (they are computed when read).")
+            .Description("Changes the segment thresholds (admin); `Member.segment` follows at once (computed when read), the `segments` job records and announces the moves on its next run.")
             .AuthorizeWithRoles(Roles.Admin)
             .Argument<NonNullGraphType<SegmentRulesInputType>>("input", "The changes.")
             .ResolveAsync(async c => await Mutations.RunAsync(async () =>
@@ -94,4 +95,19 @@ public static class SegmentFields
     public static IDataLoaderResult<Segment?> LoadSegment(IResolveFieldContext context, Guid memberId) =>
         context.BatchLoader<Guid, Segment?>("Member.segment", async (ids, ct) =>
             await SegmentOperations.SegmentsAsync(context.Db(), context.Clock(), ids, ct)).LoadAsync(memberId);
+
+    /// <summary>
+    /// When the <c>segments</c> job recorded the member entering the segment they are in now, batched: the recorded row
+    /// counts only while it agrees with <see cref="LoadSegment"/> (computed now), so the pair never contradicts itself;
+    /// between a move and the run that records it, the answer is null.
+    /// </summary>
+    public static IDataLoaderResult<DateTimeOffset?> LoadSegmentSince(IResolveFieldContext context, Guid memberId)
+    {
+        // Both queued before either is awaited, so a page of members costs one batch of each.
+        var current = LoadSegment(context, memberId);
+        var recorded = context.BatchLoader<Guid, MemberSegment>("Member.recordedSegment", async (ids, ct) =>
+            await context.Db().MemberSegments.AsNoTracking().Where(s => ids.Contains(s.MemberId)).ToDictionaryAsync(s => s.MemberId, ct)).LoadAsync(memberId);
+        return current.Then(async (segment, ct) =>
+            segment is not null && await recorded.GetResultAsync(ct) is { } row && row.Segment == segment ? row.Since : (DateTimeOffset?)null);
+    }
 }

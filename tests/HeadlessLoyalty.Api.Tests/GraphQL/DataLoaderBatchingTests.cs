@@ -15,13 +15,13 @@ public abstract class DataLoaderBatchingTests(DatabaseFixture fixture)
 {
     /// <summary>
     /// Measured on SQLite and PostgreSQL: count, page, one balances batch, one coupon-counts batch, the segment rules
-    /// and two purchase aggregates for segments, the expiry policy and one lots batch for the expiry outlook, and the
+    /// and two purchase aggregates for segments, one recorded-segments batch for segmentSince, the expiry policy and one lots batch for the expiry outlook, and the
     /// tier status batch (program time zone, tier policy, tiers, membership rows, metric contributions).
     /// </summary>
-    private const int MaxCommandsPerRequest = 14;
+    private const int MaxCommandsPerRequest = 15;
 
     private const string Query =
-        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed segment nextExpiring { points at } expiringPoints(withinDays: 400) balance { approved total } tier { current { name } nextTier { name } progressNeededToUpgrade progress projectedProgressAtExpiration forecastedTierAtExpiration { name } } } } }";
+        "query($first: Int!) { members(first: $first) { nodes { id email rewardsClaimed rewardsUsed segment segmentSince nextExpiring { points at } expiringPoints(withinDays: 400) balance { approved total } tier { current { name } nextTier { name } progressNeededToUpgrade progress projectedProgressAtExpiration forecastedTierAtExpiration { name } } } } }";
 
     private readonly LoyaltyApiFactory _app = fixture.Factory;
 

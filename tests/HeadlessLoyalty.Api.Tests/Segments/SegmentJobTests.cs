@@ -30,11 +30,16 @@ public abstract class SegmentJobTests(DatabaseFixture fixture)
         return run.GetProperty("processed").GetInt32();
     }
 
-    private async Task<string?> SegmentOnReadAsync(string slug, Guid memberId)
+    private async Task<string?> SegmentOnReadAsync(string slug, Guid memberId) => (await SegmentAndSinceAsync(slug, memberId)).Segment;
+
+    /// <summary>Member.segment and Member.segmentSince over GraphQL (since: null, or how many days before now).</summary>
+    private async Task<(string? Segment, double? SinceDaysAgo)> SegmentAndSinceAsync(string slug, Guid memberId)
     {
         using var client = _app.CreateClient(_app.MintToken(slug, Roles.Admin));
-        var member = await client.FieldAsync("query($id: ID!) { member(by: { id: $id }) { segment } }", "member", new { id = MemberId(memberId) });
-        return member.GetProperty("segment").GetString();
+        var member = await client.FieldAsync("query($id: ID!) { member(by: { id: $id }) { segment segmentSince } }", "member", new { id = MemberId(memberId) });
+        var since = member.GetProperty("segmentSince");
+        return (member.GetProperty("segment").GetString(),
+            since.ValueKind == System.Text.Json.JsonValueKind.Null ? null : (_app.Clock.GetUtcNow() - since.GetDateTimeOffset()).TotalDays);
     }
 
     private Task BuyAsync(string slug, Guid memberId, string reference) =>
@@ -90,9 +95,28 @@ public abstract class SegmentJobTests(DatabaseFixture fixture)
             await SegmentEventsAsync(slug));
         var recorded = await _app.WithTenantAsync(slug, db => db.MemberSegments.AsNoTracking().SingleAsync());
         Assert.Equal((memberId, Segment.WinBack, _app.Clock.GetUtcNow()), (recorded.MemberId, recorded.Segment, recorded.Since));
+        Assert.Equal(("WIN_BACK", (double?)0), await SegmentAndSinceAsync(slug, memberId));
         // The job ran for the caller's program only: the other one has neither rows nor events.
         Assert.Empty(await SegmentEventsAsync(other));
         Assert.Equal(0, await _app.WithTenantAsync(other, db => db.MemberSegments.CountAsync()));
+    }
+
+    [DbFact]
+    public async Task Segment_since_is_when_the_job_recorded_the_current_segment_and_null_while_a_move_awaits_the_next_run()
+    {
+        var (slug, memberId) = await LoyalMemberAsync("sgs");
+        var beforeAnyRun = await SegmentAndSinceAsync(slug, memberId);
+        await RunJobAsync(slug);
+        _app.Clock.Advance(TimeSpan.FromDays(30));
+        var loyalFor30Days = await SegmentAndSinceAsync(slug, memberId);
+        _app.Clock.Advance(TimeSpan.FromDays(70));            // 102 days idle: At Risk now, not yet recorded
+        var movedNotRecorded = await SegmentAndSinceAsync(slug, memberId);
+        await RunJobAsync(slug);
+        _app.Clock.Advance(TimeSpan.FromDays(2));
+        var atRiskFor2Days = await SegmentAndSinceAsync(slug, memberId);
+
+        Assert.Equal([("LOYAL", null), ("LOYAL", 30), ("AT_RISK", null), ("AT_RISK", 2)],
+            new (string?, double?)[] { beforeAnyRun, loyalFor30Days, movedNotRecorded, atRiskFor2Days });
     }
 
     [DbFact]
