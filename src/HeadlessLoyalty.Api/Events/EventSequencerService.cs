@@ -15,6 +15,8 @@ internal sealed class EventSequencerService(EventSequencer sequencer, EventSeque
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.SequencerEnabled)
+            return;
         var poll = options.Value.PollInterval > TimeSpan.Zero ? options.Value.PollInterval : TimeSpan.FromMilliseconds(250);
         var wait = poll;
         var failing = false;

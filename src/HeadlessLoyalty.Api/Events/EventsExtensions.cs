@@ -21,8 +21,8 @@ public static class EventsExtensions
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<EventSequencerSignal>());
         if (CliExtensions.IsCliInvocation(args))
             return builder;
-        if (builder.Configuration.GetValue("Events:SequencerEnabled", true))
-            services.AddHostedService<EventSequencerService>();
+        services.AddHostedService<RedisEventRelay>();
+        services.AddHostedService<EventSequencerService>();
         return builder;
     }
 }

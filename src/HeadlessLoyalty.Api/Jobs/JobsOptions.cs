@@ -16,6 +16,8 @@ public sealed class JobsOptions
 
     public JobSchedule CouponExpiry { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
+    public JobSchedule EventRetention { get; set; } = new() { Interval = TimeSpan.FromDays(1) };
+
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
         "pending-approval" => PendingApproval,
@@ -23,6 +25,7 @@ public sealed class JobsOptions
         "expiry" => Expiry,
         "tiers" => Tiers,
         "coupon-expiry" => CouponExpiry,
+        "event-retention" => EventRetention,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

@@ -1,5 +1,6 @@
 using HeadlessLoyalty.Api.Birthdays;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Rewards;
@@ -40,7 +41,12 @@ public static class LoyaltyJobs
         "Marks issued coupons whose validity has ended as expired (their points are not restored; staff may compensate).",
         (db, clock, ct) => RewardOperations.ExpireCouponsAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry];
+    /// <summary>Daily by default: retention is counted in days.</summary>
+    public static readonly LoyaltyJob EventRetention = new("event-retention",
+        "Deletes the program's logged events recorded more than Events:RetentionDays ago (default 30); a consumer whose cursor is older gets EVENTS_CURSOR_EXPIRED.",
+        (db, clock, ct) => Events.EventRetention.RunAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, EventRetention];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }
