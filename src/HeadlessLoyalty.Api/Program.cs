@@ -1,6 +1,7 @@
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
@@ -14,6 +15,7 @@ builder.AddLoyaltyAuth();
 builder.AddLoyaltyCli(args);
 builder.AddLoyaltyGraphQL();
 builder.AddLoyaltyJobs(args);
+builder.AddLoyaltyEvents(args);
 
 var app = builder.Build();
 if (CliExtensions.IsCliInvocation(args))

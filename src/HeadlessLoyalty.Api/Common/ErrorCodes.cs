@@ -32,4 +32,6 @@ public static class ErrorCodes
     public const string JobNotFound = "JOB_NOT_FOUND";
     public const string ReferralCodeNotFound = "REFERRAL_CODE_NOT_FOUND";
     public const string SelfReferral = "SELF_REFERRAL";
+    public const string EventsCursorExpired = "EVENTS_CURSOR_EXPIRED";
+    public const string EventPositionUnknown = "EVENT_POSITION_UNKNOWN";
 }

@@ -37,6 +37,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<Purchase> Purchases => Set<Purchase>();
     public DbSet<ProgramEarningRules> EarningRules => Set<ProgramEarningRules>();
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
+    public DbSet<EventConsumer> EventConsumers => Set<EventConsumer>();
+    public DbSet<EventRetentionMark> EventRetentionMarks => Set<EventRetentionMark>();
     public DbSet<MemberNotice> MemberNotices => Set<MemberNotice>();
     public DbSet<ProgramSegmentRules> SegmentRules => Set<ProgramSegmentRules>();
     public DbSet<MemberSegment> MemberSegments => Set<MemberSegment>();
@@ -257,11 +259,24 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
         {
             e.HasKey(x => x.Id);
             e.Property(x => x.Type).HasMaxLength(64);
+            // Readers: a program's events after a cursor, in position order.
             e.HasIndex(x => new { x.ProgramId, x.Position });
             e.HasIndex(x => new { x.ProgramId, x.MemberId, x.RecordedAt });
-            // The sequencer's queue: events not yet given a position.
-            e.HasIndex(x => x.Position);
+            // One position per event, ever (SQL Server filters out the NULLs of unpositioned rows); also the head (MAX).
+            e.HasIndex(x => x.Position).IsUnique();
+            // The sequencer's queue: events not yet given a position, in the order they get one (a partial index stays tiny).
+            e.HasIndex(x => new { x.RecordedAt, x.Id }, "IX_DomainEvents_Unpositioned")
+                .HasFilter(Database.IsSqlServer() ? "[Position] IS NULL" : "\"Position\" IS NULL");
         });
+
+        b.Entity<EventConsumer>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Name).HasMaxLength(EventConsumer.MaxNameLength);
+            e.HasIndex(x => new { x.ProgramId, x.Name }).IsUnique();
+        });
+
+        b.Entity<EventRetentionMark>(e => e.HasKey(x => x.ProgramId));
 
         b.Entity<ActivityRule>(e =>
         {

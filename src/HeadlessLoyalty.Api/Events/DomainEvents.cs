@@ -61,4 +61,8 @@ public static class DomainEvents
     }
 
     public static TPayload Read<TPayload>(DomainEvent e) => JsonSerializer.Deserialize<TPayload>(e.Payload, Json)!;
+
+    /// <summary>The payload as its catalog record (<see cref="EventCatalog"/>), or null for a type the catalog does not know.</summary>
+    public static object? ReadPayload(DomainEvent e) =>
+        EventCatalog.Find(e.Type) is { } entry ? JsonSerializer.Deserialize(e.Payload, entry.PayloadType, Json) : null;
 }

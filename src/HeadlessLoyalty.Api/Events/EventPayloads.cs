@@ -94,3 +94,10 @@ public sealed record TierChangedPayload(
 public sealed record TierResetWarningPayload(
     Guid MemberId, string Email, string TierName, string? TierNameAfter, DateTimeOffset ExpiresAt, string Metric, decimal Progress,
     decimal ProgressNeededToRenew, string PeriodEndPolicy);
+
+/// <summary>
+/// points.redeemed_at_pos: points spent at a point of sale (declared; its producer arrives with POS redemption): the
+/// store and till location, the POS transaction's reference and what the points paid for.
+/// </summary>
+public sealed record PointsRedeemedAtPosPayload(
+    Guid MemberId, string Email, long Points, long BalanceAfter, string? StoreId, string? LocationId, string TransactionReference, decimal? Value, string Currency);

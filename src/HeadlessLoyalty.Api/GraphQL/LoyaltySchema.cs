@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using HeadlessLoyalty.Api.Activities;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Members;
@@ -30,6 +31,9 @@ public sealed class LoyaltySchema : Schema
         {
             Description = "An instant in ISO-8601, always UTC in output (e.g. `2026-11-23T09:00:00Z`); an input without an offset is taken as UTC.",
         });
+        // One object type per event type of the catalog (built from the payload records, not found by scanning).
+        foreach (var eventType in LoyaltyEventObjectType.All())
+            RegisterType(eventType);
     }
 }
 
@@ -49,6 +53,7 @@ public sealed class QueryType : ObjectGraphType
         ActivityFields.AddQueries(this);
         JobFields.AddQueries(this);
         ReferralFields.AddQueries(this);
+        EventFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -69,5 +74,6 @@ public sealed class MutationType : ObjectGraphType
         ActivityFields.AddMutations(this);
         JobFields.AddMutations(this);
         ReferralFields.AddMutations(this);
+        EventFields.AddMutations(this);
     }
 }

@@ -19,6 +19,8 @@ public sealed class JobsOptions
     /// <summary>Daily: segment thresholds are whole days and the run reclassifies every member (see <see cref="LoyaltyJobs.Segments"/>).</summary>
     public JobSchedule Segments { get; set; } = new() { Interval = TimeSpan.FromDays(1) };
 
+    public JobSchedule EventRetention { get; set; } = new() { Interval = TimeSpan.FromDays(1) };
+
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
         "pending-approval" => PendingApproval,
@@ -27,6 +29,7 @@ public sealed class JobsOptions
         "tiers" => Tiers,
         "coupon-expiry" => CouponExpiry,
         "segments" => Segments,
+        "event-retention" => EventRetention,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

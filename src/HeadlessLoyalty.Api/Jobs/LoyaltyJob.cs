@@ -1,5 +1,6 @@
 using HeadlessLoyalty.Api.Birthdays;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Rewards;
@@ -49,7 +50,12 @@ public static class LoyaltyJobs
         "Classifies every member again (Loyal / At Risk / Win Back, segmentRules), records each segment change and sends one member.updated per change (changedFields [\"segment\"], the segment before and after); a rerun sends nothing.",
         (db, clock, ct) => SegmentRefresh.RunAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments];
+    /// <summary>Daily by default: retention is counted in days.</summary>
+    public static readonly LoyaltyJob EventRetention = new("event-retention",
+        "Deletes the program's logged events recorded more than Events:RetentionDays ago (default 30); a consumer whose cursor is older gets EVENTS_CURSOR_EXPIRED.",
+        (db, clock, ct) => Events.EventRetention.RunAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

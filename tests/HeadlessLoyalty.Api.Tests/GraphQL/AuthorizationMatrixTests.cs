@@ -58,6 +58,9 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Mutation.createTier"] = [Roles.Admin],
         ["Mutation.updateTier"] = [Roles.Admin],
         ["Mutation.deleteTier"] = [Roles.Admin],
+        ["Query.events"] = [Roles.Admin, Roles.Partner, Roles.Service, Roles.Storefront],
+        ["Query.eventConsumers"] = [Roles.Admin, Roles.Partner, Roles.Service],
+        ["Mutation.acknowledgeEvents"] = [Roles.Admin, Roles.Partner, Roles.Service],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -135,6 +138,9 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
             new { id = TierId(Guid.NewGuid()) }),
         "Mutation.deleteTier" => ("mutation($id: ID!) { deleteTier(input: { tierId: $id }) { deletedTierId userErrors { code } } }",
             new { id = TierId(Guid.NewGuid()) }),
+        "Query.events" => ("{ events(first: 5) { edges { cursor node { id type } } pageInfo { hasNextPage } } }", new { }),
+        "Query.eventConsumers" => ("{ eventConsumers { name lag } }", new { }),
+        "Mutation.acknowledgeEvents" => ("mutation { acknowledgeEvents(input: { consumer: \"matrix\", position: 0 }) { consumer { name } userErrors { code } } }", new { }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using HeadlessLoyalty.Api.Activities;
 using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Expiry;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -11,6 +12,7 @@ using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
 
 namespace HeadlessLoyalty.Api.Tests.GraphQL;
@@ -219,6 +221,28 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Equal([a.Awards[0].Reference], activities.Data.GetProperty("member").GetProperty("activities").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("reference").GetString()));
         }
 
+        // The event log: A's events only (positions are global, reads are per program); B's member filter reads nothing; B's consumers stay invisible.
+        await _app.Services.GetRequiredService<EventSequencer>().SequenceAsync();
+        await _app.WithTenantAsync(b.Slug, db => EventConsumers.AcknowledgeAsync(db, _app.Clock, $"sync-{b.Tag}", 0));
+        var aEventCount = await _app.WithTenantAsync(a.Slug, db => db.DomainEvents.CountAsync());
+        using (var events = await client.PostGraphQLAsync("{ events(first: 500) { nodes { id type member { id email } } pageInfo { hasNextPage } } }"))
+        {
+            AssertNoLeak(events, b, "events");
+            Assert.Equal(aEventCount, events.Data.GetProperty("events").GetProperty("nodes").GetArrayLength());
+            Assert.True(aEventCount > 0);
+        }
+        using (var ofB = await client.PostGraphQLAsync("query($id: ID!) { events(filter: { memberId: $id }) { nodes { id } } }", new { id = MemberId(bMember.Id) }))
+        {
+            AssertNoLeak(ofB, b, "events(filter: B's member)", MemberId(bMember.Id), bMember.Id.ToString());
+            Assert.Equal(0, ofB.Data.GetProperty("events").GetProperty("nodes").GetArrayLength());
+        }
+        if (Allowed(role, "Query.eventConsumers"))
+        {
+            using var consumers = await client.PostGraphQLAsync("{ eventConsumers { name acknowledgedPosition lag } }");
+            AssertNoLeak(consumers, b, "eventConsumers");
+            Assert.Equal(0, consumers.Data.GetProperty("eventConsumers").GetArrayLength());
+        }
+
         using var tiers = await client.PostGraphQLAsync("{ tiers { id name } program { slug name } }");
         AssertNoLeak(tiers, b, "tiers/program");
         Assert.Equal([$"Base{a.Tag}", $"Silver{a.Tag}", $"Gold{a.Tag}"],
@@ -383,6 +407,21 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             using var run = await later.PostGraphQLAsync("mutation { runJob(name: \"tiers\") { run { outcome } userErrors { code } } }");
             Assert.Equal("SUCCEEDED", run.Data.GetProperty("runJob").GetProperty("run").GetProperty("outcome").GetString());
         }
+
+        // Consumer cursors are per program: A acknowledging B's consumer's name makes A's own; B's stays where it was.
+        const string bConsumer = "esp-sync";
+        await _app.Services.GetRequiredService<EventSequencer>().SequenceAsync();
+        await _app.WithTenantAsync(b.Slug, db => EventConsumers.AcknowledgeAsync(db, _app.Clock, bConsumer, 1));
+        using var ackClient = _app.CreateClient(_app.MintToken(a.Slug, role)); // the tier block may have moved the clock past the first token's life
+        using (var ack = await ackClient.PostGraphQLAsync(
+            "mutation($name: String!) { acknowledgeEvents(input: { consumer: $name, position: 2 }) { consumer { name acknowledgedPosition } userErrors { code } } }",
+            new { name = bConsumer }))
+        {
+            Assert.Empty(ack.UserErrorCodes("acknowledgeEvents"));
+            Assert.Equal(2, ack.Data.GetProperty("acknowledgeEvents").GetProperty("consumer").GetProperty("acknowledgedPosition").GetInt64());
+            AssertNoLeak(ack, b, "acknowledgeEvents(B's consumer name)");
+        }
+        Assert.Equal(1, await _app.WithTenantAsync(b.Slug, db => db.EventConsumers.Where(c => c.Name == bConsumer).Select(c => c.Position).SingleAsync()));
 
         var after = await SnapshotAsync(b.Slug);
         Assert.Equal(before, after);

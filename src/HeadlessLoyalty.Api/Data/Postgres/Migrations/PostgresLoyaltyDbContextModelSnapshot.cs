@@ -152,13 +152,64 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Position");
+                    b.HasIndex("Position")
+                        .IsUnique();
 
                     b.HasIndex("ProgramId", "Position");
 
                     b.HasIndex("ProgramId", "MemberId", "RecordedAt");
 
+                    b.HasIndex(new[] { "RecordedAt", "Id" }, "IX_DomainEvents_Unpositioned")
+                        .HasFilter("\"Position\" IS NULL");
+
                     b.ToTable("DomainEvents");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventConsumer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("EventConsumers");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventRetentionMark", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("DeletedThrough")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("EventRetentionMarks");
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Events.MemberNotice", b =>
@@ -1191,6 +1242,24 @@ namespace HeadlessLoyalty.Api.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventConsumer", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventRetentionMark", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()

@@ -152,13 +152,65 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Position");
+                    b.HasIndex("Position")
+                        .IsUnique()
+                        .HasFilter("[Position] IS NOT NULL");
 
                     b.HasIndex("ProgramId", "Position");
 
                     b.HasIndex("ProgramId", "MemberId", "RecordedAt");
 
+                    b.HasIndex(new[] { "RecordedAt", "Id" }, "IX_DomainEvents_Unpositioned")
+                        .HasFilter("[Position] IS NULL");
+
                     b.ToTable("DomainEvents");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventConsumer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("EventConsumers");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventRetentionMark", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("DeletedThrough")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("EventRetentionMarks");
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Events.MemberNotice", b =>
@@ -1191,6 +1243,24 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventConsumer", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventRetentionMark", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()

@@ -147,13 +147,64 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Position");
+                    b.HasIndex("Position")
+                        .IsUnique();
 
                     b.HasIndex("ProgramId", "Position");
 
                     b.HasIndex("ProgramId", "MemberId", "RecordedAt");
 
+                    b.HasIndex(new[] { "RecordedAt", "Id" }, "IX_DomainEvents_Unpositioned")
+                        .HasFilter("\"Position\" IS NULL");
+
                     b.ToTable("DomainEvents");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventConsumer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("EventConsumers");
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventRetentionMark", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeletedThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("EventRetentionMarks");
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Events.MemberNotice", b =>
@@ -1184,6 +1235,24 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Events.DomainEvent", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventConsumer", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Events.EventRetentionMark", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
                         .WithMany()

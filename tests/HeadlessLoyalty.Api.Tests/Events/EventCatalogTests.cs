@@ -1,0 +1,35 @@
+using HeadlessLoyalty.Api.Events;
+
+namespace HeadlessLoyalty.Api.Tests.Events;
+
+public sealed class EventCatalogTests
+{
+    [Fact]
+    public void Every_event_type_has_a_payload_record_naming_the_member_and_a_GraphQL_type_of_its_own()
+    {
+        Assert.Equal(EventTypes.All, EventCatalog.All.Select(e => e.Type));
+        Assert.Equal(EventCatalog.All.Count, EventCatalog.All.Select(e => e.GraphTypeName).Distinct().Count());
+        Assert.Equal("PointsRedeemedAtPosEvent", EventCatalog.Find(EventTypes.PointsRedeemedAtPos)!.GraphTypeName);
+        Assert.All(EventCatalog.All, e =>
+        {
+            Assert.Equal(typeof(Guid), e.PayloadType.GetProperty("MemberId")?.PropertyType);
+            Assert.Equal(typeof(string), e.PayloadType.GetProperty("Email")?.PropertyType);
+        });
+    }
+
+    [Fact]
+    public void A_stored_payload_reads_back_as_its_catalog_record()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var member = Guid.NewGuid();
+        var e = new DomainEvent
+        {
+            Id = Guid.NewGuid(), Type = EventTypes.PointsRedeemedAtPos, MemberId = member, OccurredAt = at, RecordedAt = at,
+            Payload = """{"memberId":"MEMBER","email":"a@example.com","points":50,"balanceAfter":10,"storeId":"s1","locationId":null,"transactionReference":"T-1","value":5.0,"currency":"EUR"}""".Replace("MEMBER", member.ToString()),
+        };
+
+        var payload = Assert.IsType<PointsRedeemedAtPosPayload>(DomainEvents.ReadPayload(e));
+        Assert.Equal(new PointsRedeemedAtPosPayload(member, "a@example.com", 50, 10, "s1", null, "T-1", 5.0m, "EUR"), payload);
+        Assert.Null(DomainEvents.ReadPayload(new DomainEvent { Id = Guid.NewGuid(), Type = "legacy.thing", OccurredAt = at, RecordedAt = at, Payload = "{}" }));
+    }
+}
