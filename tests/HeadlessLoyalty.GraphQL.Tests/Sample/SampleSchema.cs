@@ -94,6 +94,8 @@ public sealed class SampleSubscription : ObjectGraphType
     {
         Name = "Subscription";
         Field<StringGraphType>("ticks").ResolveStream(_ => new SingleValue("tick"));
+        // Fed by the test-controlled source (Subscriptions/StreamingSample.cs).
+        Field<Subscriptions.TickType>("events").ResolveStream(ctx => ctx.RequestServices!.GetRequiredService<Subscriptions.TestEventSource>());
     }
 }
 
