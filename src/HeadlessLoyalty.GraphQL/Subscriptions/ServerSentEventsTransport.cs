@@ -55,6 +55,7 @@ internal sealed class ServerSentEventsTransport<TSchema>(
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false); // headers out now: the client sees the stream open
 
         var stream = new EventStream(context, options, loggers.CreateLogger("HeadlessLoyalty.GraphQL.Subscriptions.Sse"));
         using var stopping = lifetime.ApplicationStopping.Register(stream.Stop);
