@@ -39,6 +39,7 @@ public static class GraphQLStreamingRegistration
     private static void AddStreamingCore(IGraphQLBuilder builder, Action<GraphQLStreamingOptions>? configure)
     {
         builder.Services.Configure<GraphQLStreamingOptions>((options, _) => configure?.Invoke(options));
+        builder.Services.TryRegister<GraphQLOutboundFlow, GraphQLOutboundFlow>(Lifetime.Scoped);
         // Serial child resolution and a child scope per event (see ScopePerEventSubscriptionStrategy). Registering it
         // twice is harmless: the last registration for an operation type wins.
         builder.AddExecutionStrategy(new ScopePerEventSubscriptionStrategy(), OperationType.Subscription);

@@ -226,6 +226,8 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
             // Operations of one socket run concurrently, so each gets its own scope (its own DbContext), carrying the
             // connection's caller state; it lives as long as the operation.
             await using var scope = http.RequestServices.CreateChildScope();
+            var flow = scope.ServiceProvider.GetService<GraphQLOutboundFlow>();
+            flow?.Attach(() => _outbox.Reader.Count, options.OutboundBufferSize);
             var result = await StreamingExecution.ExecuteAsync<TSchema>(scope.ServiceProvider, _user, request, null, operation.Token)
                 .ConfigureAwait(false);
             if (operation.Token.IsCancellationRequested)
@@ -237,7 +239,7 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
             }
             if (result.Streams is { Count: > 0 } streams)
             {
-                var observer = new Observer(this, operation);
+                var observer = new Observer(this, operation, flow);
                 operation.Attach(streams.Values.First().Subscribe(observer));
                 await observer.Completion.WaitAsync(operation.Token).ConfigureAwait(false);
                 return;
@@ -408,13 +410,17 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
         }
     }
 
-    private sealed class Observer(GraphQLWebSocketConnection<TSchema> connection, Operation operation) : IObserver<ExecutionResult>
+    private sealed class Observer(GraphQLWebSocketConnection<TSchema> connection, Operation operation, GraphQLOutboundFlow? flow) : IObserver<ExecutionResult>
     {
         private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Completion => _completion.Task;
 
-        public void OnNext(ExecutionResult value) => connection.Next(operation, value);
+        public void OnNext(ExecutionResult value)
+        {
+            connection.Next(operation, value);
+            flow?.Delivered();
+        }
 
         public void OnError(Exception error)
         {

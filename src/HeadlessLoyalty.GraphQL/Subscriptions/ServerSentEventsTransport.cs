@@ -58,6 +58,8 @@ internal sealed class ServerSentEventsTransport<TSchema>(
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false); // headers out now: the client sees the stream open
 
         var stream = new EventStream(context, options, loggers.CreateLogger("HeadlessLoyalty.GraphQL.Subscriptions.Sse"));
+        var flow = services.GetService<GraphQLOutboundFlow>();
+        flow?.Attach(() => stream.Queued, options.OutboundBufferSize);
         using var stopping = lifetime.ApplicationStopping.Register(stream.Stop);
         using var aborted = context.RequestAborted.Register(stream.Stop);
         var writer = stream.WriteLoopAsync();
@@ -70,7 +72,7 @@ internal sealed class ServerSentEventsTransport<TSchema>(
                 isGet ? StreamingOperationRule.Get : null, context.RequestAborted).ConfigureAwait(false);
             if (result.Streams is { Count: > 0 } streams && result.Executed)
             {
-                var observer = new Observer(stream, serializer);
+                var observer = new Observer(stream, serializer, flow);
                 subscription = streams.Values.First().Subscribe(observer);
                 await stream.Done.ConfigureAwait(false);
             }
@@ -96,9 +98,13 @@ internal sealed class ServerSentEventsTransport<TSchema>(
         }
     }
 
-    private sealed class Observer(EventStream stream, IGraphQLTextSerializer serializer) : IObserver<ExecutionResult>
+    private sealed class Observer(EventStream stream, IGraphQLTextSerializer serializer, GraphQLOutboundFlow? flow) : IObserver<ExecutionResult>
     {
-        public void OnNext(ExecutionResult value) => stream.Next(serializer.Serialize(value));
+        public void OnNext(ExecutionResult value)
+        {
+            stream.Next(serializer.Serialize(value));
+            flow?.Delivered();
+        }
 
         public void OnError(Exception error)
         {
@@ -123,6 +129,7 @@ internal sealed class ServerSentEventsTransport<TSchema>(
         private volatile bool _stopped;
 
         public ILogger Logger => logger;
+        public int Queued => _outbox.Reader.Count;
         public Task Done => _done.Task;
 
         public void Next(string resultJson) => Enqueue(StreamingExecution.Utf8("event: next\ndata: " + resultJson + "\n\n"));

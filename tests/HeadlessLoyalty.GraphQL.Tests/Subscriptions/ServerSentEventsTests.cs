@@ -166,6 +166,18 @@ public sealed class ServerSentEventsTests
     }
 
     [Fact]
+    public async Task A_paced_backlog_far_larger_than_the_outbox_reaches_a_reading_client_whole()
+    {
+        await using var server = await StreamingServer.StartAsync(_source, o => o.OutboundBufferSize = 4);
+        using var sse = await SseClient.PostAsync(server.Client, new { query = "subscription { backlog(count: 300) { value } }" });
+
+        var events = await sse.ReadToEndAsync();
+
+        Assert.Equal("complete", events[^1].Event);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"{i}:"), events[..^1].Select(e => e.Json!["data"]!["backlog"]!["value"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Without_accept_event_stream_the_plain_http_transport_still_refuses_subscriptions()
     {
         await using var server = await StreamingServer.StartAsync(_source);

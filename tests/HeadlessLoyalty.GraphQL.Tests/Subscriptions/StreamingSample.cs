@@ -125,3 +125,36 @@ public static class StreamingServer
             b.AddServerSentEventsTransport<SampleSchema>();
         });
 }
+
+/// <summary>
+/// The pattern a real "replay from a cursor, then live" source follows (see the library README): captured at
+/// subscribe time, the operation's scope (to open a child scope per read, never holding one DbContext across events)
+/// and its <see cref="GraphQLOutboundFlow"/> (to replay no faster than the consumer reads); one loop emits in order
+/// and stops when the subscription is disposed.
+/// </summary>
+public sealed class PacedBacklog(IServiceProvider operationScope, int count) : IObservable<string>
+{
+    public IDisposable Subscribe(IObserver<string> observer)
+    {
+        var stop = new CancellationTokenSource();
+        var flow = operationScope.GetRequiredService<GraphQLOutboundFlow>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    await flow.WaitForRoomAsync(stop.Token);
+                    await using var read = operationScope.CreateChildScope(); // a "database read" in its own scope
+                    var tenant = read.ServiceProvider.GetRequiredService<ScopeProbe>().Tenant;
+                    observer.OnNext($"{i}:{tenant}");
+                }
+                observer.OnCompleted();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        });
+        return stop;
+    }
+}

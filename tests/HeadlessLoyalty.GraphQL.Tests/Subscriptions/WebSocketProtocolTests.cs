@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text.Json.Nodes;
 using HeadlessLoyalty.GraphQL.PersistedDocuments;
 using HeadlessLoyalty.GraphQL.Subscriptions;
 using HeadlessLoyalty.GraphQL.Tests.Sample;
@@ -233,6 +234,37 @@ public sealed class WebSocketProtocolTests
 
         Assert.Equal("complete", messages[^1]);
         Assert.Equal("INTERNAL_SERVER_ERROR", code);
+    }
+
+    [Fact]
+    public async Task A_paced_backlog_far_larger_than_the_outbox_reaches_a_reading_client_whole_and_in_order()
+    {
+        await using var server = await StreamingServer.StartAsync(_source, o => o.OutboundBufferSize = 4);
+        await using var client = await WsClient.ReadyAsync(server.Address, new { tenant = "t9" });
+
+        await client.SubscribeAsync("b", "subscription { backlog(count: 300) { value } }");
+        var values = new List<string>();
+        JsonNode? message;
+        while ((message = await client.ReceiveAsync()).Type() == "next")
+            values.Add(message!["payload"]!["data"]!["backlog"]!["value"]!.GetValue<string>());
+
+        Assert.Equal("complete", message.Type());
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"{i}:t9"), values);
+    }
+
+    [Fact]
+    public async Task A_subscription_outlives_the_execution_timeout_of_its_initial_execution()
+    {
+        await using var server = await StreamingServer.StartAsync(_source, http: o => o.ExecutionTimeout = TimeSpan.FromMilliseconds(100));
+        await using var client = await WsClient.ReadyAsync(server.Address);
+
+        await client.SubscribeAsync("s", "subscription { events { value } }");
+        await _source.WaitForSubscribersAsync(1);
+        await Task.Delay(400);
+        _source.Publish("late");
+        var next = await client.ReceiveAsync();
+
+        Assert.Equal("late", next!["payload"]!["data"]!["events"]!["value"]!.GetValue<string>());
     }
 
     // ---------- close codes ----------
