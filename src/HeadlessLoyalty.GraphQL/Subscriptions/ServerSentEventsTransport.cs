@@ -127,6 +127,7 @@ internal sealed class ServerSentEventsTransport<TSchema>(
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _overflowed;
         private volatile bool _stopped;
+        private volatile bool _closed;
 
         public ILogger Logger => logger;
         public int Queued => _outbox.Reader.Count;
@@ -138,22 +139,25 @@ internal sealed class ServerSentEventsTransport<TSchema>(
         public void Complete()
         {
             Enqueue(CompleteEvent);
+            _closed = true;
             _outbox.Writer.TryComplete();
         }
 
         /// <summary>The client left, the server stops, or the operation is over: end without a complete event.</summary>
         public void Stop()
         {
-            _stopped = true;
+            _stopped = _closed = true;
             _outbox.Writer.TryComplete();
             _done.TrySetResult();
         }
 
         private void Enqueue(byte[] message)
         {
-            if (_outbox.Writer.TryWrite(message) || _stopped || _outbox.Reader.Completion.IsCompleted)
+            // _closed is set before the outbox is completed, so a write refused because the stream is ending (a
+            // keep-alive after complete, an event after the client left) is never taken for an overflow.
+            if (_closed || _outbox.Writer.TryWrite(message) || _closed)
                 return;
-            _overflowed = true;
+            _overflowed = _closed = true;
             _outbox.Writer.TryComplete();
             _done.TrySetResult();
         }

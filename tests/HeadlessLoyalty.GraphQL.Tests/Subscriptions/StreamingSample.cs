@@ -77,6 +77,8 @@ public sealed class TestConnectionAuthenticator : IGraphQLConnectionAuthenticato
     {
         if (init.Payload is not { } payload)
             return ValueTask.FromResult(GraphQLConnectionInitResult.Accept(new ClaimsPrincipal(new ClaimsIdentity())));
+        if (payload.TryGetProperty("explode", out _))
+            throw new InvalidOperationException("the identity provider is down");
         if (payload.TryGetProperty("refuse", out _))
             return ValueTask.FromResult(GraphQLConnectionInitResult.Refuse("The token is not valid."));
         var claims = new List<Claim>();

@@ -356,6 +356,18 @@ public sealed class WebSocketProtocolTests
     }
 
     [Fact]
+    public async Task An_authenticator_that_fails_closes_with_4500_without_details()
+    {
+        await using var server = await StreamingServer.StartAsync(_source);
+        await using var client = await WsClient.ConnectAsync(server.Address);
+
+        await client.SendAsync(new { type = "connection_init", payload = new { explode = true } });
+        var (code, reason, _) = await client.ReceiveCloseAsync();
+
+        Assert.Equal((4500, "Internal server error"), (code, reason));
+    }
+
+    [Fact]
     public async Task A_client_without_the_subprotocol_is_closed_with_4406()
     {
         await using var server = await StreamingServer.StartAsync(_source);
