@@ -10,7 +10,7 @@
 #   PostgreSQL  private cluster on HL_PG_PORT (55432), trust auth on loopback, tuned for tests
 #   Redis       on HL_REDIS_PORT (56379), no persistence
 #   Chromium    /usr/bin/chromium for browser tests
-#   node, npm   for the TypeScript client
+#   node, npm   for the TypeScript client; `npm ci` in test folders with a package-lock.json (graphql-ws client)
 # Servers stay up after the run so the next run starts fast. Set HL_TEST_POSTGRES / HL_TEST_REDIS
 # yourself to point the tests at servers of your own instead.
 #
@@ -69,6 +69,7 @@ provision() {
   export HL_TEST_CHROMIUM=/usr/bin/chromium
 
   ensure_node
+  ensure_test_npm_packages "$REPO"
 }
 
 provision

@@ -162,3 +162,16 @@ ensure_node() {
     apt_install nodejs npm
   fi
 }
+
+# npm packages the tests run (e.g. the reference graphql-ws client): `npm ci` from the committed lock file in every
+# test folder that has one, when its node_modules is missing.
+ensure_test_npm_packages() { # repo
+  local lock dir
+  for lock in "$1"/tests/*/*/package-lock.json; do
+    [[ -f $lock ]] || continue
+    dir=$(dirname "$lock")
+    [[ -d $dir/node_modules ]] && continue
+    log "npm ci in ${dir#"$1"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund </dev/null >/dev/null) || die "npm ci failed in $dir"
+  done
+}

@@ -4,12 +4,14 @@ using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.GraphQL;
 using HeadlessLoyalty.GraphQL.Authorization;
 using HeadlessLoyalty.GraphQL.Connections;
 using HeadlessLoyalty.GraphQL.DataLoading;
 using HeadlessLoyalty.GraphQL.Relay;
+using HeadlessLoyalty.GraphQL.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
 namespace HeadlessLoyalty.Api.GraphQL;
@@ -26,6 +28,10 @@ public static class GraphQLExtensions
         builder.Services.AddOptions<GraphQLHttpOptions>()
             .Configure(o => o.EnableIde = o.ExposeExceptionDetails = development)
             .BindConfiguration("GraphQL");
+        // graphql-transport-ws and graphql-sse at the same path; settings in GraphQL:Streaming.
+        builder.Services.AddOptions<GraphQLStreamingOptions>().BindConfiguration("GraphQL:Streaming");
+        builder.Services.AddSingleton<IGraphQLConnectionAuthenticator, Auth.ConnectionInitAuthenticator>();
+        builder.Services.AddSingleton<IGraphQLScopeInitializer, CallerScopeInitializer>();
         builder.Services.AddGraphQL(graphql => graphql
             .AddSchema<LoyaltySchema>()
             .AddSystemTextJson()
@@ -34,7 +40,9 @@ public static class GraphQLExtensions
             .AddDataLoaders()
             .AddConnectionGraphTypes()
             .AddRelayNodes(RegisterNodes)
-            .AddHttpTransport());
+            .AddHttpTransport()
+            .AddWebSocketTransport<LoyaltySchema>()
+            .AddServerSentEventsTransport<LoyaltySchema>());
         builder.Services.AddCliVerb("schema export", "[--output <file>] (default: stdout)", SchemaExportVerb.RunAsync, migrateFirst: false);
         return builder;
     }

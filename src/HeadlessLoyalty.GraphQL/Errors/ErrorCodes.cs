@@ -22,4 +22,6 @@ public static class ErrorCodes
     public const string MaxComplexityExceeded = "MAX_COMPLEXITY_EXCEEDED";
     public const string ExecutionTimeout = "EXECUTION_TIMEOUT";
     public const string InternalServerError = "INTERNAL_SERVER_ERROR";
+    /// <summary>graphql-sse: the stream's outbound buffer overflowed; reconnect and resume from the last cursor.</summary>
+    public const string SlowConsumer = "SLOW_CONSUMER";
 }

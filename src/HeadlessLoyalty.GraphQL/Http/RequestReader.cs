@@ -67,18 +67,21 @@ internal static class RequestReader
         }
 
         using (json)
-        {
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                return (null, BadRequest("The request body must be a JSON object."));
-            if (!TryString(root, "query", out var query, out var rejection)
-                || !TryString(root, "operationName", out var operationName, out rejection)
-                || !TryString(root, "documentId", out var documentId, out rejection)
-                || !TryObject(root, "variables", serializer, out var variables, out rejection)
-                || !TryObject(root, "extensions", serializer, out var extensions, out rejection))
-                return (null, rejection);
-            return Complete(new HttpGraphQLRequest(query, operationName, variables, extensions, documentId));
-        }
+            return ReadObject(json.RootElement, serializer);
+    }
+
+    /// <summary>Reads a GraphQL request object (a POST body, a WebSocket <c>subscribe</c> payload).</summary>
+    public static (HttpGraphQLRequest? Request, RequestRejection? Rejection) ReadObject(JsonElement root, IGraphQLTextSerializer serializer)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            return (null, BadRequest("The request body must be a JSON object."));
+        if (!TryString(root, "query", out var query, out var rejection)
+            || !TryString(root, "operationName", out var operationName, out rejection)
+            || !TryString(root, "documentId", out var documentId, out rejection)
+            || !TryObject(root, "variables", serializer, out var variables, out rejection)
+            || !TryObject(root, "extensions", serializer, out var extensions, out rejection))
+            return (null, rejection);
+        return Complete(new HttpGraphQLRequest(query, operationName, variables, extensions, documentId));
     }
 
     private static (HttpGraphQLRequest?, RequestRejection?) Complete(HttpGraphQLRequest request) =>

@@ -94,6 +94,11 @@ public sealed class SampleSubscription : ObjectGraphType
     {
         Name = "Subscription";
         Field<StringGraphType>("ticks").ResolveStream(_ => new SingleValue("tick"));
+        // Fed by the test-controlled source (Subscriptions/StreamingSample.cs).
+        Field<Subscriptions.TickType>("events").ResolveStream(ctx => ctx.RequestServices!.GetRequiredService<Subscriptions.TestEventSource>());
+        Field<Subscriptions.TickType>("backlog")
+            .Argument<NonNullGraphType<IntGraphType>>("count")
+            .ResolveStream(ctx => new Subscriptions.PacedBacklog(ctx.RequestServices!, ctx.GetArgument<int>("count")));
     }
 }
 

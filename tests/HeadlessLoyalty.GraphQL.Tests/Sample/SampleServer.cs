@@ -61,6 +61,9 @@ public sealed class SampleServer : IAsyncDisposable
         return new SampleServer(app, new Uri(address));
     }
 
+    /// <summary>Stops the host as a shutdown would (ApplicationStopping fires first).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
