@@ -68,6 +68,18 @@ public sealed class LoyaltyEventInterface : InterfaceGraphType<EventView>
     }
 }
 
+/// <summary>A member.updated's segment change (the payload's <see cref="SegmentChangePayload"/>).</summary>
+public sealed class LoyaltyEventSegmentChangeType : ObjectGraphType<SegmentChangePayload>
+{
+    public LoyaltyEventSegmentChangeType()
+    {
+        Name = "LoyaltyEventSegmentChange";
+        Description = "The segment a member left and entered (`Loyal`, `AtRisk`, `WinBack`; null: no segment).";
+        Field<StringGraphType>("from").Description("The segment before the change; null: none.").Resolve(c => c.Source.From);
+        Field<StringGraphType>("to").Description("The segment after the change; null: none.").Resolve(c => c.Source.To);
+    }
+}
+
 public sealed class LoyaltyEventMemberType : ObjectGraphType<EventMemberView>
 {
     public LoyaltyEventMemberType()
@@ -131,6 +143,8 @@ public sealed class LoyaltyEventObjectType : ObjectGraphType<EventView>
             _ when clr == typeof(bool) => (typeof(BooleanGraphType), v => v),
             _ when clr == typeof(decimal) => (typeof(DecimalGraphType), v => v),
             _ when clr == typeof(DateTimeOffset) => (typeof(DateTimeGraphType), v => ((DateTimeOffset)v).UtcDateTime),
+            _ when clr == typeof(IReadOnlyList<string>) => (typeof(ListGraphType<NonNullGraphType<StringGraphType>>), v => v),
+            _ when clr == typeof(SegmentChangePayload) => (typeof(LoyaltyEventSegmentChangeType), v => v),
             _ when clr == typeof(DateOnly) => (typeof(StringGraphType), v => ((DateOnly)v).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             _ => throw new InvalidOperationException($"No GraphQL mapping for {property.DeclaringType!.Name}.{property.Name} ({clr.Name})."),
         };
@@ -151,6 +165,8 @@ internal static class PayloadFieldDescriptions
 {
     private static readonly Dictionary<string, string> Descriptions = new()
     {
+        ["ChangedFields"] = "The member fields (GraphQL names, e.g. `segment`) this member.updated changed, when the sender knows them; null: not said.",
+        ["Segment"] = "A segment change (sent by the segments job); null when the segment did not change.",
         ["FirstName"] = "The member's first name, if known.",
         ["LastName"] = "The member's last name, if known.",
         ["MemberCode"] = "The member's code (e.g. printed on a card).",
