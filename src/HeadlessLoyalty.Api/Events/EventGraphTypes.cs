@@ -105,13 +105,28 @@ public sealed class LoyaltyEventObjectType : ObjectGraphType<EventView>
         Interface<LoyaltyEventInterface>();
         IsTypeOf = o => o is EventView v && v.Event.Type == entry.Type;
         LoyaltyEventFields.Add(this, withResolvers: true);
-        var nullability = new NullabilityInfoContext();
         foreach (var property in entry.PayloadType.GetProperties())
         {
             if (property.Name is "MemberId" or "Email")
                 continue;
-            AddField(PayloadField(property, nullability.Create(property).ReadState == NullabilityState.Nullable));
+            AddField(PayloadField(property, OptionalNames.Contains(property.Name)));
         }
+    }
+
+    /// <summary>
+    /// Payload names that are nullable in ANY catalog record are nullable in every event type: a client selecting
+    /// <c>expiresAt</c> in fragments on several event types needs one type for it (GraphQL's "fields can merge" rule).
+    /// </summary>
+    private static readonly HashSet<string> OptionalNames = FindOptionalNames();
+
+    private static HashSet<string> FindOptionalNames()
+    {
+        var nullability = new NullabilityInfoContext();
+        return EventCatalog.All.Select(e => e.PayloadType).Distinct()
+            .SelectMany(t => t.GetProperties())
+            .Where(p => Nullable.GetUnderlyingType(p.PropertyType) is not null || nullability.Create(p).ReadState == NullabilityState.Nullable)
+            .Select(p => p.Name)
+            .ToHashSet();
     }
 
     /// <summary>Every catalog type, for the schema to register.</summary>
@@ -121,7 +136,7 @@ public sealed class LoyaltyEventObjectType : ObjectGraphType<EventView>
     {
         var clr = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         var (graph, convert) = Map(property, clr);
-        var optional = nullable || property.PropertyType != clr;
+        var optional = nullable;
         return new FieldType
         {
             Name = char.ToLowerInvariant(property.Name[0]) + property.Name[1..],

@@ -35,7 +35,7 @@ internal static class EventSequencerSql
 
     /// <summary>One query for the idle poll: the head, and whether anything waits for a position (1 or 0).</summary>
     public static string Peek(DatabaseProvider provider) => provider == DatabaseProvider.SqlServer
-        ? "SELECT ISNULL(MAX([Position]), 0), CASE WHEN EXISTS (SELECT 1 FROM [DomainEvents] WHERE [Position] IS NULL) THEN 1 ELSE 0 END FROM [DomainEvents]"
+        ? "SELECT (SELECT ISNULL(MAX([Position]), 0) FROM [DomainEvents]), CASE WHEN EXISTS (SELECT 1 FROM [DomainEvents] WHERE [Position] IS NULL) THEN 1 ELSE 0 END"
         : """SELECT COALESCE(MAX("Position"), 0), CASE WHEN EXISTS (SELECT 1 FROM "DomainEvents" WHERE "Position" IS NULL) THEN 1 ELSE 0 END FROM "DomainEvents" """;
 
     public static string Assign(DatabaseProvider provider) => provider switch

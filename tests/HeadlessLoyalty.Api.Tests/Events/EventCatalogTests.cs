@@ -32,4 +32,13 @@ public sealed class EventCatalogTests
         Assert.Equal(new PointsRedeemedAtPosPayload(member, "a@example.com", 50, 10, "s1", null, "T-1", 5.0m, "EUR"), payload);
         Assert.Null(DomainEvents.ReadPayload(new DomainEvent { Id = Guid.NewGuid(), Type = "legacy.thing", OccurredAt = at, RecordedAt = at, Payload = "{}" }));
     }
+
+    [Fact]
+    public void A_payload_name_has_one_CLR_type_across_the_catalog_so_fragments_on_several_event_types_can_merge()
+    {
+        var byName = EventCatalog.All.SelectMany(e => e.PayloadType.GetProperties())
+            .GroupBy(p => p.Name)
+            .Select(g => (g.Key, Types: g.Select(p => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).Distinct().ToList()));
+        Assert.All(byName, n => Assert.True(n.Types.Count == 1, $"{n.Key}: {string.Join(", ", n.Types.Select(t => t.Name))}"));
+    }
 }

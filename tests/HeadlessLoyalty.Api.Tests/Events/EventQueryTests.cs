@@ -176,6 +176,82 @@ public abstract class EventQueryTests(DatabaseFixture fixture)
     }
 
     [DbFact]
+    public async Task Every_catalog_type_resolves_all_of_its_payload_fields()
+    {
+        var slug = NewSlug("cat");
+        await _app.CreateProgramAsync(slug);
+        var member = Guid.NewGuid();
+        var at = LoyaltyApiFactory.Epoch;
+        await _app.WithTenantAsync(slug, async db =>
+        {
+            foreach (var entry in EventCatalog.All)
+                DomainEvents.Stage(db, entry.Type, member, SamplePayload(entry.PayloadType, member), at, at);
+            await db.SaveChangesAsync();
+        });
+        await SequenceAsync();
+        var fragments = string.Join(" ", EventCatalog.All.Select(e =>
+            $"... on {e.GraphTypeName} {{ {string.Join(" ", e.PayloadType.GetProperties().Where(p => p.Name is not ("MemberId" or "Email")).Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]))} }}"));
+        using var client = Client(slug, Roles.Admin);
+
+        using var result = await client.PostGraphQLAsync($"{{ events(first: {EventCatalog.All.Count}) {{ nodes {{ __typename type member {{ id email }} {fragments} }} }} }}");
+
+        Assert.False(result.HasErrors, result.ToString());
+        var nodes = result.Data.GetProperty("events").GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal(EventCatalog.All.Select(e => (e.Type, e.GraphTypeName)), nodes.Select(n => (n.GetProperty("type").GetString()!, n.GetProperty("__typename").GetString()!)));
+        Assert.All(nodes, n => Assert.Equal("sample@example.com", n.GetProperty("member").GetProperty("email").GetString()));
+        var birthday = nodes.Single(n => n.GetProperty("type").GetString() == EventTypes.BirthdayToday);
+        Assert.Equal("2026-01-15", birthday.GetProperty("birthday").GetString());
+        var issued = nodes.Single(n => n.GetProperty("type").GetString() == EventTypes.RewardIssued);
+        Assert.Equal(RewardId(SampleGuid), issued.GetProperty("rewardId").GetString());
+        Assert.Equal(1.5m, issued.GetProperty("value").GetDecimal());
+    }
+
+    private static readonly Guid SampleGuid = Guid.Parse("0196a3c0-0000-7000-8000-000000000001");
+
+    /// <summary>A payload record built through its constructor with a sample value per parameter type.</summary>
+    private static object SamplePayload(Type type, Guid member)
+    {
+        var ctor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        return ctor.Invoke(ctor.GetParameters().Select(p => (object?)(p.Name switch
+        {
+            "MemberId" => member,
+            "Email" => "sample@example.com",
+            _ => (Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType) switch
+            {
+                var t when t == typeof(Guid) => SampleGuid,
+                var t when t == typeof(string) => "sample",
+                var t when t == typeof(long) => 7L,
+                var t when t == typeof(int) => 3,
+                var t when t == typeof(bool) => true,
+                var t when t == typeof(decimal) => 1.5m,
+                var t when t == typeof(DateTimeOffset) => LoyaltyApiFactory.Epoch,
+                var t when t == typeof(DateOnly) => DateOnly.FromDateTime(LoyaltyApiFactory.Epoch.UtcDateTime),
+                var t => throw new InvalidOperationException($"No sample for {t.Name}."),
+            },
+        })).ToArray());
+    }
+
+    [DbFact]
+    public async Task A_page_of_events_costs_the_same_SQL_whatever_its_size()
+    {
+        var p = await SeedAsync();
+        using var client = Client(p.Slug, Roles.Service);
+        using (await client.PostGraphQLAsync(Events, new { first = 1 })) { } // warm-up: the token's program lookup may be cached after this
+
+        _app.SqlCommands.Reset();
+        using var one = await client.PostGraphQLAsync(Events, new { first = 1, after = "1" });
+        var forOne = _app.SqlCommands.Count;
+        _app.SqlCommands.Reset();
+        using var four = await client.PostGraphQLAsync(Events, new { first = 4, after = "1" });
+        var forFour = _app.SqlCommands.Count;
+
+        Assert.False(four.HasErrors, four.ToString());
+        Assert.True(Nodes(four).Count > 1);
+        Assert.Equal(forOne, forFour);
+        Assert.True(forFour <= 4, string.Join("\n", _app.SqlCommands.Commands));
+    }
+
+    [DbFact]
     public async Task Concurrent_acknowledgements_keep_the_highest_position()
     {
         var p = await SeedAsync();

@@ -30,7 +30,9 @@ public sealed partial class YearInTheLifeTests
     public async Task A_members_year_enroll_earn_upgrade_birthday_warnings_expiry_redeem_refund_and_downgrade_emit_the_snapshot_sequence(string provider)
     {
         var snapshotName = Snapshot.FullName(); // before any await: one name for both providers
-        await using var app = await LoyaltyApiFactory.StartAsync(provider == TestSupport.TestDatabase.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres);
+        // The event log keeps the whole year: event-retention runs daily like every job but deletes nothing here.
+        await using var app = await LoyaltyApiFactory.StartAsync(provider == TestSupport.TestDatabase.Sqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres,
+            new Dictionary<string, string?> { ["Events:RetentionDays"] = "3650" });
         var slug = GraphQLSeed.NewSlug("year");
         var program = await app.CreateProgramAsync(slug);
         var year = new Year(app, slug, program.Id);
