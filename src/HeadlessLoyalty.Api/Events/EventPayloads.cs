@@ -76,3 +76,6 @@ public sealed record TierChangedPayload(
 public sealed record TierResetWarningPayload(
     Guid MemberId, string Email, string TierName, string? TierNameAfter, DateTimeOffset ExpiresAt, string Metric, decimal Progress,
     decimal ProgressNeededToRenew, string PeriodEndPolicy);
+
+/// <summary>webhook.disabled: a webhook subscription failed too often in a row and stopped; <c>Cursor</c> is the last position it delivered (it resumes after it once enabled).</summary>
+public sealed record WebhookDisabledPayload(Guid SubscriptionId, string Url, string Reason, int ConsecutiveFailures, long Cursor);

@@ -11,6 +11,7 @@ using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
+using HeadlessLoyalty.Api.Webhooks;
 using HeadlessLoyalty.GraphQL.Relay;
 
 namespace HeadlessLoyalty.Api.GraphQL;
@@ -49,6 +50,7 @@ public sealed class QueryType : ObjectGraphType
         ActivityFields.AddQueries(this);
         JobFields.AddQueries(this);
         ReferralFields.AddQueries(this);
+        WebhookFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -69,5 +71,6 @@ public sealed class MutationType : ObjectGraphType
         ActivityFields.AddMutations(this);
         JobFields.AddMutations(this);
         ReferralFields.AddMutations(this);
+        WebhookFields.AddMutations(this);
     }
 }
