@@ -85,7 +85,7 @@ public sealed class WebhookDispatcher(
         foreach (var e in events)
         {
             var attempt = await db.WebhookDeliveries.CountAsync(d => d.SubscriptionId == id && d.EventId == e.Id, ct) + 1;
-            var deliveryId = Guid.CreateVersion7(clock.GetUtcNow());
+            var deliveryId = DomainEvents.NextId(clock.GetUtcNow()); // monotonic: the log orders by it within one instant
             var result = await sender.SendAsync(sub.Url, secret, WebhookMessage.Serialize(e), e, deliveryId, attempt, ct);
             now = clock.GetUtcNow();
             db.WebhookDeliveries.Add(Record(deliveryId, sub, e, attempt, result, manual: false, now));
@@ -177,7 +177,7 @@ public sealed class WebhookDispatcher(
         var e = await db.DomainEvents.AsNoTracking().FirstOrDefaultAsync(x => x.Id == eventId && x.Position != null, ct)
             ?? throw new WebhookEventNotFoundException();
         var attempt = await db.WebhookDeliveries.CountAsync(d => d.SubscriptionId == sub.Id && d.EventId == e.Id, ct) + 1;
-        var deliveryId = Guid.CreateVersion7(clock.GetUtcNow());
+        var deliveryId = DomainEvents.NextId(clock.GetUtcNow()); // monotonic: the log orders by it within one instant
         var result = await sender.SendAsync(sub.Url, secrets.Unprotect(sub.ProtectedSecret), WebhookMessage.Serialize(e), e, deliveryId, attempt, ct);
         var delivery = Record(deliveryId, sub, e, attempt, result, manual: true, clock.GetUtcNow());
         db.WebhookDeliveries.Add(delivery);

@@ -20,8 +20,8 @@ public static class WebhookFields
             .AuthorizeWithRoles(Roles.Admin)
             .ResolveAsync(async c => await WebhookOperations.ListAsync(c.Db(), c.CancellationToken));
 
-        query.Field<NonNullGraphType<ConnectionGraphType<WebhookDeliveryType, WebhookDelivery>>>("webhookDeliveries")
-            .Description($"A subscription's delivery log, newest first (`first` defaults to {DefaultPageSize}, at most {MaxPageSize}) (admin).")
+        query.Field<ConnectionGraphType<WebhookDeliveryType, WebhookDelivery>>("webhookDeliveries")
+            .Description($"A subscription's delivery log, newest first; null when the program has no such subscription (`first` defaults to {DefaultPageSize}, at most {MaxPageSize}) (admin).")
             .AuthorizeWithRoles(Roles.Admin)
             .Argument<NonNullGraphType<IdGraphType>>("subscriptionId", "Global id of the subscription.")
             .Argument<IntGraphType>("first", "Deliveries after `after`.")
@@ -31,8 +31,8 @@ public static class WebhookFields
             .ResolveAsync(async c => await ResolveContextExtensions.QueryAsync(async () =>
             {
                 var id = ResolveContextExtensions.QueryGlobalId(c.GetArgument<string>("subscriptionId"), WebhookSubscriptionType.TypeName);
-                var deliveries = await WebhookOperations.DeliveriesAsync(c.Db(), id, c.CancellationToken) ?? throw new WebhookSubscriptionNotFoundException("subscriptionId");
-                return await c.PageAsync(deliveries, d => d, DefaultPageSize, MaxPageSize);
+                var deliveries = await WebhookOperations.DeliveriesAsync(c.Db(), id, c.CancellationToken);
+                return deliveries is null ? null : await c.PageAsync(deliveries, d => d, DefaultPageSize, MaxPageSize);
             }));
     }
 
