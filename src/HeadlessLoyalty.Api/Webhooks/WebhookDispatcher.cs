@@ -26,6 +26,9 @@ public sealed class WebhookDispatcher(
 {
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a redeliverWebhook may wait for the receiver (quick retries included).</summary>
+    public static readonly TimeSpan RedeliveryBudget = TimeSpan.FromSeconds(8);
+
     /// <summary>Per subscription, the global head up to which it is known to have nothing to deliver (in memory: an optimisation only).</summary>
     private readonly ConcurrentDictionary<Guid, long> _idleThrough = new();
 
@@ -134,7 +137,7 @@ public sealed class WebhookDispatcher(
         sub.ConsecutiveFailures++;
         if (!WebhookRetryRules.ShouldDisable(sub.ConsecutiveFailures, opts.DisableAfterFailures))
         {
-            sub.NextAttemptAt = now + WebhookRetryRules.NextDelay(opts.RetrySchedule, sub.ConsecutiveFailures, result.RetryAfter);
+            sub.NextAttemptAt = now + WebhookRetryRules.NextDelay(opts.Schedule, sub.ConsecutiveFailures, result.RetryAfter);
             return;
         }
         var reason = $"{sub.ConsecutiveFailures} failed attempts in a row; last: {result.Error ?? $"HTTP {result.StatusCode}"}";
@@ -178,7 +181,8 @@ public sealed class WebhookDispatcher(
             ?? throw new WebhookEventNotFoundException();
         var attempt = await db.WebhookDeliveries.CountAsync(d => d.SubscriptionId == sub.Id && d.EventId == e.Id, ct) + 1;
         var deliveryId = DomainEvents.NextId(clock.GetUtcNow()); // monotonic: the log orders by it within one instant
-        var result = await sender.SendAsync(sub.Url, secrets.Unprotect(sub.ProtectedSecret), WebhookMessage.Serialize(e), e, deliveryId, attempt, ct);
+        // Inside a GraphQL request: bounded below its execution timeout, so the attempt is logged even when the receiver hangs.
+        var result = await sender.SendAsync(sub.Url, secrets.Unprotect(sub.ProtectedSecret), WebhookMessage.Serialize(e), e, deliveryId, attempt, ct, RedeliveryBudget);
         var delivery = Record(deliveryId, sub, e, attempt, result, manual: true, clock.GetUtcNow());
         db.WebhookDeliveries.Add(delivery);
         await db.SaveChangesAsync(ct);

@@ -17,7 +17,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
 {
     public const string HttpClientName = "webhooks";
 
-    public async Task<WebhookAttemptResult> SendAsync(string url, string secret, byte[] body, Events.DomainEvent e, Guid deliveryId, int attempt, CancellationToken ct)
+    public async Task<WebhookAttemptResult> SendAsync(string url, string secret, byte[] body, Events.DomainEvent e, Guid deliveryId, int attempt, CancellationToken ct, TimeSpan? budget = null)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
@@ -33,8 +33,11 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         var watch = Stopwatch.StartNew();
         try
         {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (budget is { } b)
+                limit.CancelAfter(b);
             using var client = clients.CreateClient(HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
             var code = (int)response.StatusCode;
             var ok = code is >= 200 and <= 299;
             return new(ok, code, Elapsed(watch), ok ? null : $"HTTP {code} {response.ReasonPhrase}".Trim(), RetryAfter(response));
@@ -59,7 +62,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
     {
         var message = ex switch
         {
-            TimeoutRejectedException or TaskCanceledException => "timeout: no response in time",
+            TimeoutRejectedException or OperationCanceledException => "timeout: no response in time",
             BrokenCircuitException => "circuit open: too many recent failures for this host, not called",
             HttpRequestException { InnerException: WebhookAddressForbiddenException forbidden } => $"forbidden address: {forbidden.Message}",
             HttpRequestException http when http.InnerException is { } inner => $"{http.Message} ({inner.Message})",

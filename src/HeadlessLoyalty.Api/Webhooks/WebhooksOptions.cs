@@ -16,14 +16,21 @@ public sealed class WebhooksOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Waits before the 2nd, 3rd... attempt of a failing event: 1 min, 5 min, 30 min, 2 h, 6 h, 15 h (23 h 36 min
-    /// in all); later attempts reuse the last. A <c>Retry-After</c> longer than the step is honoured.
+    /// Waits before the 2nd, 3rd... attempt of a failing event; empty (the default): <see cref="DefaultRetrySchedule"/>.
+    /// Later attempts reuse the last step. A <c>Retry-After</c> longer than the step is honoured. (Empty by default
+    /// because the configuration binder appends configured array items to an initialised array.)
     /// </summary>
-    public TimeSpan[] RetrySchedule { get; set; } =
+    public TimeSpan[] RetrySchedule { get; set; } = [];
+
+    /// <summary>1 min, 5 min, 30 min, 2 h, 6 h, 15 h: 23 h 36 min in all.</summary>
+    public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [
         TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30),
         TimeSpan.FromHours(2), TimeSpan.FromHours(6), TimeSpan.FromHours(15),
     ];
+
+    /// <summary>The schedule in force.</summary>
+    public IReadOnlyList<TimeSpan> Schedule => RetrySchedule.Length > 0 ? RetrySchedule : DefaultRetrySchedule;
 
     /// <summary>The subscription is disabled after this many failed attempts in a row. Default 7: the first attempt and the six retries of the schedule.</summary>
     public int DisableAfterFailures { get; set; } = 7;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using HeadlessLoyalty.Api.Webhooks;
+using Microsoft.Extensions.Configuration;
 
 namespace HeadlessLoyalty.Api.Tests.Webhooks;
 
@@ -56,7 +57,7 @@ public sealed class WebhookRulesTests
     [Fact]
     public void The_default_schedule_waits_1m_5m_30m_2h_6h_15h_and_then_repeats_the_last_step()
     {
-        var schedule = new WebhooksOptions().RetrySchedule;
+        var schedule = new WebhooksOptions().Schedule;
         var waits = Enumerable.Range(1, 8).Select(n => WebhookRetryRules.NextDelay(schedule, n, null)).ToList();
 
         Assert.Equal(new[] { 1, 5, 30, 120, 360, 900, 900, 900 }.Select(m => TimeSpan.FromMinutes(m)), waits);
@@ -65,9 +66,20 @@ public sealed class WebhookRulesTests
     }
 
     [Fact]
+    public void A_configured_schedule_replaces_the_default_instead_of_extending_it()
+    {
+        var options = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Webhooks:RetrySchedule:0"] = "00:00:10", ["Webhooks:RetrySchedule:1"] = "00:02:00" })
+            .Build().GetSection("Webhooks").Get<WebhooksOptions>()!;
+
+        Assert.Equal([TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2)], options.Schedule);
+        Assert.Equal(TimeSpan.FromMinutes(2), WebhookRetryRules.NextDelay(options.Schedule, 5, null));
+    }
+
+    [Fact]
     public void Retry_after_longer_than_the_step_wins_and_a_shorter_one_does_not_hurry_the_schedule()
     {
-        var schedule = new WebhooksOptions().RetrySchedule;
+        var schedule = new WebhooksOptions().Schedule;
         Assert.Equal(TimeSpan.FromMinutes(10), WebhookRetryRules.NextDelay(schedule, 1, TimeSpan.FromMinutes(10)));
         Assert.Equal(TimeSpan.FromMinutes(5), WebhookRetryRules.NextDelay(schedule, 2, TimeSpan.FromSeconds(5)));
     }
