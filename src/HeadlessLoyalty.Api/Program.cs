@@ -6,6 +6,7 @@ using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Tenancy;
+using HeadlessLoyalty.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLoyaltyOperations();
@@ -16,6 +17,7 @@ builder.AddLoyaltyCli(args);
 builder.AddLoyaltyGraphQL();
 builder.AddLoyaltyJobs(args);
 builder.AddLoyaltyEvents(args);
+builder.AddLoyaltyWebhooks(args);
 
 var app = builder.Build();
 if (CliExtensions.IsCliInvocation(args))

@@ -34,4 +34,9 @@ public static class ErrorCodes
     public const string SelfReferral = "SELF_REFERRAL";
     public const string EventsCursorExpired = "EVENTS_CURSOR_EXPIRED";
     public const string EventPositionUnknown = "EVENT_POSITION_UNKNOWN";
+    public const string WebhookUrlInvalid = "WEBHOOK_URL_INVALID";
+    public const string WebhookUrlForbidden = "WEBHOOK_URL_FORBIDDEN";
+    public const string WebhookSubscriptionNotFound = "WEBHOOK_SUBSCRIPTION_NOT_FOUND";
+    public const string WebhookDeliveryNotFound = "WEBHOOK_DELIVERY_NOT_FOUND";
+    public const string WebhookEventNotFound = "WEBHOOK_EVENT_NOT_FOUND";
 }

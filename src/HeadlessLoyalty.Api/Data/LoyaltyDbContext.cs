@@ -12,6 +12,7 @@ using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
+using HeadlessLoyalty.Api.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,6 +51,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<MemberReferral> MemberReferrals => Set<MemberReferral>();
     public DbSet<ProgramReferralRules> ReferralRules => Set<ProgramReferralRules>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -337,6 +340,33 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.ReferrerRewardKind).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.FriendRewardKind).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.MinPurchaseAmount).HasPrecision(18, 4);
+        });
+
+        b.Entity<WebhookSubscription>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Url).HasMaxLength(WebhookSubscription.MaxUrlLength);
+            e.Property(x => x.Types).HasMaxLength(2000);
+            e.Property(x => x.Description).HasMaxLength(WebhookSubscription.MaxDescriptionLength);
+            e.Property(x => x.ProtectedSecret).HasMaxLength(1000);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.DisabledReason).HasMaxLength(WebhookSubscription.MaxDescriptionLength);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.TypeList);
+            e.HasIndex(x => new { x.ProgramId, x.CreatedAt });
+            // The dispatcher's scan of active subscriptions across programs.
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt });
+        });
+
+        b.Entity<WebhookDelivery>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.EventType).HasMaxLength(64);
+            e.Property(x => x.Error).HasMaxLength(WebhookDelivery.MaxErrorLength);
+            // The delivery log of a subscription (newest first) and the attempt count of one event.
+            e.HasIndex(x => new { x.SubscriptionId, x.AttemptedAt });
+            e.HasIndex(x => new { x.SubscriptionId, x.EventId });
+            e.HasOne<WebhookSubscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         });
 
         foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

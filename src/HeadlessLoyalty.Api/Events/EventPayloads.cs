@@ -101,3 +101,6 @@ public sealed record TierResetWarningPayload(
 /// </summary>
 public sealed record PointsRedeemedAtPosPayload(
     Guid MemberId, string Email, long Points, long BalanceAfter, string? StoreId, string? LocationId, string TransactionReference, decimal? Value, string Currency);
+
+/// <summary>webhook.disabled: a webhook subscription failed too often in a row and stopped; <c>Cursor</c> is the last position it delivered (it resumes after it once enabled).</summary>
+public sealed record WebhookDisabledPayload(Guid SubscriptionId, string Url, string Reason, int ConsecutiveFailures, long Cursor);

@@ -48,6 +48,9 @@ public static class EventTypes
     public const string RewardIssued = "reward.issued";
     public const string CouponUsed = "coupon.used";
 
+    // Operations (produced by WebhookDispatcher when a webhook subscription is disabled after failing; no member)
+    public const string WebhookDisabled = "webhook.disabled";
+
     public static IReadOnlyList<string> All { get; } =
     [
         MemberEnrolled, MemberUpdated, MemberBlocked,
@@ -57,5 +60,6 @@ public static class EventTypes
         BirthdayIn7Days, BirthdayToday,
         ReferrerRewardedWithCoupon, ReferrerRewardedWithPoints, ReferredFriendFirstPurchase,
         RewardIssued, CouponUsed,
+        WebhookDisabled,
     ];
 }

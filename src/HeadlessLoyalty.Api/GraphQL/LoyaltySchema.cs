@@ -12,6 +12,7 @@ using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
+using HeadlessLoyalty.Api.Webhooks;
 using HeadlessLoyalty.GraphQL.Relay;
 
 namespace HeadlessLoyalty.Api.GraphQL;
@@ -54,6 +55,7 @@ public sealed class QueryType : ObjectGraphType
         JobFields.AddQueries(this);
         ReferralFields.AddQueries(this);
         EventFields.AddQueries(this);
+        WebhookFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -75,5 +77,6 @@ public sealed class MutationType : ObjectGraphType
         JobFields.AddMutations(this);
         ReferralFields.AddMutations(this);
         EventFields.AddMutations(this);
+        WebhookFields.AddMutations(this);
     }
 }

@@ -61,6 +61,14 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Query.events"] = [Roles.Admin, Roles.Partner, Roles.Service, Roles.Storefront],
         ["Query.eventConsumers"] = [Roles.Admin, Roles.Partner, Roles.Service],
         ["Mutation.acknowledgeEvents"] = [Roles.Admin, Roles.Partner, Roles.Service],
+        ["Query.webhookSubscriptions"] = [Roles.Admin],
+        ["Query.webhookDeliveries"] = [Roles.Admin],
+        ["Mutation.createWebhookSubscription"] = [Roles.Admin],
+        ["Mutation.updateWebhookSubscription"] = [Roles.Admin],
+        ["Mutation.deleteWebhookSubscription"] = [Roles.Admin],
+        ["Mutation.enableWebhookSubscription"] = [Roles.Admin],
+        ["Mutation.rotateWebhookSecret"] = [Roles.Admin],
+        ["Mutation.redeliverWebhook"] = [Roles.Admin],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -141,6 +149,17 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Query.events" => ("{ events(first: 5) { edges { cursor node { id type } } pageInfo { hasNextPage } } }", new { }),
         "Query.eventConsumers" => ("{ eventConsumers { name lag } }", new { }),
         "Mutation.acknowledgeEvents" => ("mutation { acknowledgeEvents(input: { consumer: \"matrix\", position: 0 }) { consumer { name } userErrors { code } } }", new { }),
+        "Query.webhookSubscriptions" => ("{ webhookSubscriptions { id status } }", new { }),
+        "Query.webhookDeliveries" => ("query($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 1) { totalCount } }", new { id = WebhookId(Guid.NewGuid()) }),
+        // Subscribed to webhook.disabled only: the matrix's own writes give the dispatcher nothing to send.
+        "Mutation.createWebhookSubscription" => ("mutation { createWebhookSubscription(input: { url: \"https://hooks.example.com/matrix\", types: [\"webhook.disabled\"] }) { subscription { id } secret userErrors { code } } }", new { }),
+        "Mutation.updateWebhookSubscription" => ("mutation($id: ID!) { updateWebhookSubscription(input: { id: $id, description: \"matrix\" }) { subscription { id } userErrors { code } } }",
+            new { id = WebhookId(Guid.NewGuid()) }),
+        "Mutation.deleteWebhookSubscription" => ("mutation($id: ID!) { deleteWebhookSubscription(input: { id: $id }) { deletedSubscriptionId userErrors { code } } }", new { id = WebhookId(Guid.NewGuid()) }),
+        "Mutation.enableWebhookSubscription" => ("mutation($id: ID!) { enableWebhookSubscription(input: { id: $id }) { subscription { id } userErrors { code } } }", new { id = WebhookId(Guid.NewGuid()) }),
+        "Mutation.rotateWebhookSecret" => ("mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret userErrors { code } } }", new { id = WebhookId(Guid.NewGuid()) }),
+        "Mutation.redeliverWebhook" => ("mutation($id: ID!) { redeliverWebhook(input: { deliveryId: $id }) { delivery { id } userErrors { code } } }",
+            new { id = HeadlessLoyalty.GraphQL.Relay.GlobalId.Encode("WebhookDelivery", Guid.NewGuid().ToString()) }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

@@ -9,6 +9,8 @@ using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Tiers;
+using HeadlessLoyalty.Api.Webhooks;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -430,6 +432,75 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         Assert.Equal(b.Members.Count, after.ActivityAwards.Split('\n').Length);
         Assert.Contains($"{b.CustomKey}, Type = Custom, Points = 6", after.ActivityRules);
         Assert.Contains("Blocked", after.Members);
+    }
+
+    [DbFact]
+    public async Task Webhook_subscriptions_and_deliveries_of_B_behave_like_nonexistent_ones_for_A()
+    {
+        async Task<(string Slug, WebhookSubscription Sub, WebhookDelivery Delivery, Guid EventId)> SeedAsync(string prefix)
+        {
+            var slug = NewSlug(prefix);
+            await _app.CreateProgramAsync(slug);
+            var member = await _app.EnrollAsync(slug, $"{slug}@example.com");
+            await _app.Services.GetRequiredService<EventSequencer>().SequenceAsync();
+            var secrets = _app.Services.GetRequiredService<WebhookSecrets>();
+            // Subscribed to webhook.disabled only: nothing is sent from this shared fixture; the log row is written directly.
+            return await _app.WithTenantAsync(slug, async db =>
+            {
+                var created = await WebhookOperations.CreateAsync(db, _app.Clock, secrets, false,
+                    new CreateWebhookInput($"https://{slug}.example.com/hook", [EventTypes.WebhookDisabled], $"Hook {slug}"));
+                var e = await db.DomainEvents.AsNoTracking().FirstAsync(x => x.MemberId == member.Id);
+                var delivery = WebhookDispatcher.Record(Guid.NewGuid(), created.Subscription, e, 1, new WebhookAttemptResult(true, 200, 5, null, null), false, _app.Clock.GetUtcNow());
+                db.WebhookDeliveries.Add(delivery);
+                await db.SaveChangesAsync();
+                return (slug, created.Subscription, delivery, e.Id);
+            });
+        }
+        var a = await SeedAsync("wa");
+        var b = await SeedAsync("wb");
+        string Snapshot(WebhookSubscription s) => $"{s.Url}|{s.Types}|{s.Description}|{s.Status}|{s.ProtectedSecret}|{s.Version}";
+        var before = Snapshot(await _app.WithTenantAsync(b.Slug, db => db.WebhookSubscriptions.AsNoTracking().SingleAsync()));
+        using var client = _app.CreateClient(_app.MintToken(a.Slug, Roles.Admin));
+        var bId = WebhookId(b.Sub.Id);
+        var bDelivery = global::HeadlessLoyalty.GraphQL.Relay.GlobalId.Encode(WebhookDeliveryType.TypeName, b.Delivery.Id.ToString());
+        string[] secrets = [b.Slug, bId, b.Sub.Id.ToString(), bDelivery, b.Delivery.Id.ToString(), b.EventId.ToString()];
+        void NoLeak(GraphQLResult r, string what, params string[] sent)
+        {
+            foreach (var secret in secrets.Except(sent))
+                Assert.False(r.Text.Contains(secret, StringComparison.OrdinalIgnoreCase), $"{what}: B's '{secret}' leaked: {r}");
+        }
+
+        using (var list = await client.PostGraphQLAsync("{ webhookSubscriptions { id url description } }"))
+        {
+            Assert.Equal([WebhookId(a.Sub.Id)], list.Data.GetProperty("webhookSubscriptions").EnumerateArray().Select(x => x.GetProperty("id").GetString()));
+            NoLeak(list, "webhookSubscriptions");
+        }
+        using (var log = await client.PostGraphQLAsync("query($id: ID!) { webhookDeliveries(subscriptionId: $id) { totalCount nodes { id } } }", new { id = bId }))
+        {
+            Assert.Equal(JsonValueKind.Null, log.Data.GetProperty("webhookDeliveries").ValueKind);
+            Assert.False(log.HasErrors, log.ToString());
+            NoLeak(log, "webhookDeliveries", bId);
+        }
+        foreach (var (field, query, variables, code) in new (string, string, object, string)[]
+                 {
+                     ("updateWebhookSubscription", "mutation($id: ID!) { updateWebhookSubscription(input: { id: $id, url: \"https://evil.example.com/\" }) { subscription { id url } userErrors { code } } }", new { id = bId }, "WEBHOOK_SUBSCRIPTION_NOT_FOUND"),
+                     ("enableWebhookSubscription", "mutation($id: ID!) { enableWebhookSubscription(input: { id: $id }) { subscription { id } userErrors { code } } }", new { id = bId }, "WEBHOOK_SUBSCRIPTION_NOT_FOUND"),
+                     ("rotateWebhookSecret", "mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret subscription { id } userErrors { code } } }", new { id = bId }, "WEBHOOK_SUBSCRIPTION_NOT_FOUND"),
+                     ("deleteWebhookSubscription", "mutation($id: ID!) { deleteWebhookSubscription(input: { id: $id }) { deletedSubscriptionId userErrors { code } } }", new { id = bId }, "WEBHOOK_SUBSCRIPTION_NOT_FOUND"),
+                     ("redeliverWebhook", "mutation($id: ID!) { redeliverWebhook(input: { deliveryId: $id }) { delivery { id } userErrors { code } } }", new { id = bDelivery }, "WEBHOOK_DELIVERY_NOT_FOUND"),
+                     ("redeliverWebhook", "mutation($id: ID!, $e: ID!) { redeliverWebhook(input: { subscriptionId: $id, eventId: $e }) { delivery { id } userErrors { code } } }", new { id = bId, e = b.EventId.ToString() }, "WEBHOOK_SUBSCRIPTION_NOT_FOUND"),
+                     // A's own subscription with B's event: the event does not exist for A.
+                     ("redeliverWebhook", "mutation($id: ID!, $e: ID!) { redeliverWebhook(input: { subscriptionId: $id, eventId: $e }) { delivery { id } userErrors { code } } }", new { id = WebhookId(a.Sub.Id), e = b.EventId.ToString() }, "WEBHOOK_EVENT_NOT_FOUND"),
+                 })
+        {
+            using var result = await client.PostGraphQLAsync(query, variables);
+            Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, $"{field}: {result}");
+            Assert.Equal([code], result.UserErrorCodes(field));
+            NoLeak(result, field, bId, bDelivery, b.EventId.ToString());
+        }
+
+        Assert.Equal(before, Snapshot(await _app.WithTenantAsync(b.Slug, db => db.WebhookSubscriptions.AsNoTracking().SingleAsync())));
+        Assert.Equal(1, await _app.WithTenantAsync(b.Slug, db => db.WebhookDeliveries.CountAsync()));
     }
 
     [DbFact]

@@ -54,6 +54,8 @@ public sealed class LoyaltyApiFactory(TestDatabase database, IReadOnlyDictionary
         builder.UseSetting("Auth:SigningKey", SigningKey);
         // No scheduler: jobs run only when a test runs them (a test that wants the scheduler sets Jobs:Enabled=true).
         builder.UseSetting("Jobs:Enabled", "false");
+        // No background webhook dispatcher either (its polling would show in SqlCommands): tests run WebhookDispatcher.RunDueAsync, or set it to true.
+        builder.UseSetting("Webhooks:DispatcherEnabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
