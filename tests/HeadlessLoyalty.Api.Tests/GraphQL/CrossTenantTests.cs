@@ -10,7 +10,6 @@ using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Webhooks;
-using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
