@@ -39,6 +39,7 @@ public static class EventCatalog
         (EventTypes.ReferredFriendFirstPurchase, typeof(ReferralFriendPurchasePayload), "A referred friend's first qualifying purchase passed its return window (addressed to the referrer)."),
         (EventTypes.RewardIssued, typeof(RewardIssuedPayload), "A reward's coupon was issued for points."),
         (EventTypes.CouponUsed, typeof(CouponUsedPayload), "A coupon issued for points was used on an order."),
+        (EventTypes.WebhookDisabled, typeof(WebhookDisabledPayload), "A webhook subscription failed too often in a row and was disabled (an operations event: no member)."),
     ];
 
     /// <summary>In catalog order (that of <see cref="EventTypes.All"/>).</summary>
