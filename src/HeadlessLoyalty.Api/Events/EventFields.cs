@@ -74,7 +74,8 @@ public static class EventFields
         return Build(rows.Take(first).Select(EventView.Of).ToList(), after, rows.Count > first);
     }
 
-    private static long ParseCursor(string? cursor)
+    /// <summary>An <c>after</c> cursor: a position in decimal (null: 0), or INVALID_CURSOR.</summary>
+    internal static long ParseCursor(string? cursor)
     {
         if (cursor is null)
             return 0;

@@ -23,6 +23,9 @@ public static class EventsExtensions
             return builder;
         services.AddHostedService<RedisEventRelay>();
         services.AddHostedService<EventSequencerService>();
+        // The live fan-out of loyaltyEvents subscriptions (one log reader for all of this instance's subscribers).
+        services.AddSingleton<EventLogHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventLogHub>());
         return builder;
     }
 }

@@ -17,4 +17,15 @@ public sealed class EventsOptions
 
     /// <summary>False: no background sequencer on this instance (another instance, or <c>EventSequencer.SequenceAsync</c>, must run it).</summary>
     public bool SequencerEnabled { get; set; } = true;
+
+    /// <summary>Events a <c>loyaltyEvents</c> subscription reads per database round trip while it replays from its cursor. Default 100.</summary>
+    public int SubscriptionReadBatch { get; set; } = 100;
+
+    /// <summary>
+    /// Events a live <c>loyaltyEvents</c> subscription may have waiting in its instance-side queue. A subscription
+    /// that falls further behind is not cut off: it goes back to reading the database from its own cursor. (The
+    /// connection's own outbound buffer, <c>GraphQL:Streaming:OutboundBufferSize</c>, is what cuts off a client that
+    /// stops reading.) Default 1000.
+    /// </summary>
+    public int SubscriptionLiveQueue { get; set; } = 1000;
 }

@@ -20,11 +20,12 @@ namespace HeadlessLoyalty.Api.GraphQL;
 /// <summary>The loyalty API's schema: each feature folder adds its root fields here.</summary>
 public sealed class LoyaltySchema : Schema
 {
-    public LoyaltySchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
+    public LoyaltySchema(IServiceProvider services, QueryType query, MutationType mutation, SubscriptionType subscription) : base(services)
     {
         Description = "HeadlessLoyalty: members, points, tiers and rewards of one loyalty program per token.";
         Query = query;
         Mutation = mutation;
+        Subscription = subscription;
         // The built-in scalars, described as this API uses them (registered by name, they replace the defaults).
         RegisterType(new LongGraphType { Description = "A 64-bit signed integer: points and member numbers." });
         RegisterType(new DecimalGraphType { Description = "A decimal number, exact (no binary rounding), e.g. 1.25." });
@@ -78,5 +79,15 @@ public sealed class MutationType : ObjectGraphType
         ReferralFields.AddMutations(this);
         EventFields.AddMutations(this);
         WebhookFields.AddMutations(this);
+    }
+}
+
+public sealed class SubscriptionType : ObjectGraphType
+{
+    public SubscriptionType()
+    {
+        Name = "Subscription";
+        Description = "Live streams, over graphql-transport-ws (WebSocket) or graphql-sse at the GraphQL endpoint, scoped to the caller's program.";
+        EventSubscriptionFields.AddSubscriptions(this);
     }
 }

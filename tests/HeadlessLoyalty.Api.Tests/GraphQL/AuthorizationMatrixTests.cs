@@ -61,6 +61,7 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Query.events"] = [Roles.Admin, Roles.Partner, Roles.Service, Roles.Storefront],
         ["Query.eventConsumers"] = [Roles.Admin, Roles.Partner, Roles.Service],
         ["Mutation.acknowledgeEvents"] = [Roles.Admin, Roles.Partner, Roles.Service],
+        ["Subscription.loyaltyEvents"] = [Roles.Admin, Roles.Partner, Roles.Service, Roles.Storefront],
         ["Query.webhookSubscriptions"] = [Roles.Admin],
         ["Query.webhookDeliveries"] = [Roles.Admin],
         ["Mutation.createWebhookSubscription"] = [Roles.Admin],
@@ -149,6 +150,7 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Query.events" => ("{ events(first: 5) { edges { cursor node { id type } } pageInfo { hasNextPage } } }", new { }),
         "Query.eventConsumers" => ("{ eventConsumers { name lag } }", new { }),
         "Mutation.acknowledgeEvents" => ("mutation { acknowledgeEvents(input: { consumer: \"matrix\", position: 0 }) { consumer { name } userErrors { code } } }", new { }),
+        "Subscription.loyaltyEvents" => ("subscription { loyaltyEvents(after: \"0\") { id position } }", new { }),
         "Query.webhookSubscriptions" => ("{ webhookSubscriptions { id status } }", new { }),
         "Query.webhookDeliveries" => ("query($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 1) { totalCount } }", new { id = WebhookId(Guid.NewGuid()) }),
         // Subscribed to webhook.disabled only: the matrix's own writes give the dispatcher nothing to send.
@@ -175,12 +177,17 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         var (query, variables) = Operation(field, seed.MemberId);
         using var client = ClientFor(caller, seed);
 
-        using var result = await client.PostGraphQLAsync(query, variables);
+        // Subscriptions are not served over plain HTTP: their rows go over graphql-sse and read the first result; the
+        // stream has already started (200) when a refusal arrives as its first event, so only the code tells.
+        var streamed = field.StartsWith("Subscription.", StringComparison.Ordinal);
+        using var result = streamed
+            ? await client.FirstSseResultAsync(query, variables)
+            : await client.PostGraphQLAsync(query, variables);
 
         var name = field[(field.IndexOf('.') + 1)..];
         if (caller == Anonymous)
         {
-            Assert.True(result.Status == HttpStatusCode.Unauthorized, $"anonymous {field}: expected 401, got {result}");
+            Assert.True(streamed || result.Status == HttpStatusCode.Unauthorized, $"anonymous {field}: expected 401, got {result}");
             Assert.Contains("UNAUTHENTICATED", result.ErrorCodes);
             Assert.False(result.Root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object, $"no data for anonymous: {result}");
         }
@@ -193,7 +200,7 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         }
         else
         {
-            Assert.True(result.Status == HttpStatusCode.Forbidden, $"{caller} {field}: expected 403, got {result}");
+            Assert.True(streamed || result.Status == HttpStatusCode.Forbidden, $"{caller} {field}: expected 403, got {result}");
             Assert.Contains("FORBIDDEN", result.ErrorCodes);
             Assert.False(result.Root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object, $"no data when forbidden: {result}");
         }

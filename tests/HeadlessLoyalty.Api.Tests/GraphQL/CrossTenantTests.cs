@@ -237,6 +237,15 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             AssertNoLeak(ofB, b, "events(filter: B's member)", MemberId(bMember.Id), bMember.Id.ToString());
             Assert.Equal(0, ofB.Data.GetProperty("events").GetProperty("nodes").GetArrayLength());
         }
+        if (Allowed(role, "Subscription.loyaltyEvents"))
+        {
+            // The live stream from the start: A's events, in A's order, and nothing of B's.
+            var aPositions = await _app.WithTenantAsync(a.Slug, db => db.DomainEvents.OrderBy(e => e.Position).Select(e => e.Position!.Value).ToListAsync());
+            var streamed = await client.SseResultsAsync("subscription { loyaltyEvents(after: \"0\") { id position type member { id email } } }", null, aEventCount);
+            foreach (var e in streamed)
+                AssertNoLeak(e, b, "loyaltyEvents");
+            Assert.Equal(aPositions, streamed.Select(e => e.Data.GetProperty("loyaltyEvents").GetProperty("position").GetInt64()));
+        }
         if (Allowed(role, "Query.eventConsumers"))
         {
             using var consumers = await client.PostGraphQLAsync("{ eventConsumers { name acknowledgedPosition lag } }");

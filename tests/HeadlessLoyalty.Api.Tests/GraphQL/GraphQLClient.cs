@@ -94,6 +94,40 @@ public static class GraphQLClient
         }
     }
 
+    /// <summary>
+    /// POSTs a subscription over graphql-sse (distinct connections) and parses its FIRST result, then drops the stream.
+    /// A refusal before the stream starts (401, 403) is parsed like a plain HTTP answer.
+    /// </summary>
+    public static async Task<GraphQLResult> FirstSseResultAsync(this HttpClient client, string query, object? variables = null) =>
+        (await client.SseResultsAsync(query, variables, 1))[0];
+
+    /// <summary>
+    /// POSTs a subscription over graphql-sse and parses its first <paramref name="count"/> results (fewer if the stream
+    /// ends), then drops the stream. A refusal before the stream starts is one result parsed like a plain HTTP answer.
+    /// </summary>
+    public static async Task<List<GraphQLResult>> SseResultsAsync(this HttpClient client, string query, object? variables, int count)
+    {
+        var json = JsonSerializer.Serialize(new { query, variables });
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // against a hang, not a timing assertion
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            var text = await response.Content.ReadAsStringAsync(guard.Token);
+            return [new GraphQLResult(response.StatusCode, response, text, text.Length > 0 ? JsonDocument.Parse(text) : null)];
+        }
+        var results = new List<GraphQLResult>();
+        using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync(guard.Token)))
+        {
+            while (results.Count < count && await reader.ReadLineAsync(guard.Token) is { } line)
+                if (line.StartsWith("data: ", StringComparison.Ordinal))
+                    results.Add(new GraphQLResult(response.StatusCode, new HttpResponseMessage(response.StatusCode), line[6..], JsonDocument.Parse(line[6..])));
+        }
+        response.Dispose();
+        return results.Count > 0 ? results : [new GraphQLResult(response.StatusCode, new HttpResponseMessage(response.StatusCode), "", null)];
+    }
+
     /// <summary>A GET with the query in the query string (and the CSRF header the transport asks GET callers for).</summary>
     public static HttpRequestMessage Get(string query, object? variables = null, bool preflightHeader = true)
     {
