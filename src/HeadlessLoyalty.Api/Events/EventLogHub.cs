@@ -34,8 +34,13 @@ public sealed class EventLogHub(IServiceScopeFactory scopes, IEventWakeups wakeu
     private ImmutableArray<LiveRegistration> _registrations = [];
     private long _handedOut;
 
+    private long _overflows;
+
     /// <summary>Live registrations right now (diagnostics and tests).</summary>
     public int RegistrationCount => _registrations.Length;
+
+    /// <summary>Registrations dropped because their queue was full (their subscriptions went back to reading the database).</summary>
+    public long Overflows => Interlocked.Read(ref _overflows);
 
     /// <summary>
     /// Registers a live subscription of <paramref name="programId"/> (filtered by type and member) and returns its
@@ -143,6 +148,7 @@ public sealed class EventLogHub(IServiceScopeFactory scopes, IEventWakeups wakeu
                 foreach (var view in views)
                     if (!registration.Offer(view))
                     {
+                        Interlocked.Increment(ref _overflows);
                         _registrations = _registrations.Remove(registration);
                         registration.Complete();
                         break;

@@ -16,12 +16,15 @@ public sealed class DbFactAttribute : FactAttribute;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class DbTheoryAttribute : TheoryAttribute;
 
+/// <summary>Marks a test class that starts its own PostgreSQL-backed factory (no fixture): skipped like the fixture suites.</summary>
+public interface IOnPostgres;
+
 internal static class DbSkip
 {
     public static string? ReasonFor(ITestMethod method)
     {
         var type = method.TestClass.Class.ToRuntimeType();
-        var onPostgres = type.GetInterfaces().Any(i => i == typeof(IClassFixture<PostgresFixture>));
+        var onPostgres = type.GetInterfaces().Any(i => i == typeof(IClassFixture<PostgresFixture>) || i == typeof(IOnPostgres));
         return onPostgres && TestDatabase.PostgresServer is null && !TestDatabase.PostgresRequired
             ? $"PostgreSQL suite skipped: set {TestDatabase.PostgresVariable} (and {TestDatabase.RequirePostgresVariable}=1 to make this a failure)."
             : null;
