@@ -1,10 +1,12 @@
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Tenancy;
+using HeadlessLoyalty.Api.Webhooks;
 
 namespace HeadlessLoyalty.Bench.Host;
 
@@ -26,6 +28,8 @@ internal static class BenchHost
         builder.AddLoyaltyCli(args);
         builder.AddLoyaltyGraphQL();
         builder.AddLoyaltyJobs(args);
+        builder.AddLoyaltyEvents(args);
+        builder.AddLoyaltyWebhooks(args);
         builder.Services.AddBenchVerbs();
 
         var app = builder.Build();
