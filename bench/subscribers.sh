@@ -60,14 +60,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_host() { # name
+start_host() { # name; sets HOST_URL (not a subshell: PIDS must keep the pid for CPU accounting and clean-up)
     dotnet "$HOST_DLL" --urls http://127.0.0.1:0 "${HOST_ARGS[@]}" --Database:MigrateOnStartup=true >"$WORK/$1.log" 2>&1 &
-    PIDS+=($!)
     local pid=$! url=
+    PIDS+=("$pid")
     for _ in $(seq 1 120); do
         kill -0 "$pid" 2>/dev/null || { cat "$WORK/$1.log" >&2; echo "bench: $1 exited during start-up" >&2; exit 1; }
         url=${url:-$(grep -o 'Now listening on: http://127\.0\.0\.1:[0-9]*' "$WORK/$1.log" | head -1 | sed 's/^Now listening on: //' || true)}
-        if [ -n "$url" ] && curl -sf "$url/readyz" >/dev/null; then echo "$url"; return; fi
+        if [ -n "$url" ] && curl -sf "$url/readyz" >/dev/null; then HOST_URL=$url; return; fi
         sleep 0.5
     done
     cat "$WORK/$1.log" >&2; echo "bench: $1 never became ready" >&2; exit 1
@@ -75,11 +75,12 @@ start_host() { # name
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average before start: $LOAD_BEFORE"
-URL1=$(start_host host1)
+start_host host1
+URL1=$HOST_URL
 WS="${URL1/http:/ws:}/graphql"
 if [ "$TWO" = 1 ]; then
-    URL2=$(start_host host2)
-    WS="$WS,${URL2/http:/ws:}/graphql"
+    start_host host2
+    WS="$WS,${HOST_URL/http:/ws:}/graphql"
 fi
 log "instances: $WS"
 

@@ -52,6 +52,13 @@ public static class GraphQLHttpRegistration
             var previous = execution.UnhandledExceptionDelegate;
             execution.UnhandledExceptionDelegate = async context =>
             {
+                // An ExecutionError only gets here from a subscription source's OnError: a deliberate, typed end of
+                // the stream that the streaming transports send to the client as is (not a server fault to log).
+                if (context.OriginalException is ExecutionError)
+                {
+                    await previous(context).ConfigureAwait(false);
+                    return;
+                }
                 execution.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("HeadlessLoyalty.GraphQL")
                     .LogError(context.OriginalException, "Unhandled exception in GraphQL execution: {ErrorMessage}", context.ErrorMessage);
                 await previous(context).ConfigureAwait(false);

@@ -277,8 +277,7 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
 
     private void Fail(Operation operation, Exception error)
     {
-        logger.LogError(error, "Subscription {OperationId} failed.", operation.Id);
-        Next(operation, StreamingExecution.InternalError());
+        Next(operation, StreamingExecution.SourceError(error, logger, operation.Id));
         Complete(operation);
     }
 

@@ -108,8 +108,7 @@ internal sealed class ServerSentEventsTransport<TSchema>(
 
         public void OnError(Exception error)
         {
-            stream.Logger.LogError(error, "graphql-sse subscription failed.");
-            stream.Next(serializer.Serialize(StreamingExecution.InternalError()));
+            stream.Next(serializer.Serialize(StreamingExecution.SourceError(error, stream.Logger, "sse")));
             stream.Complete();
         }
 

@@ -57,6 +57,23 @@ internal static class StreamingExecution
     public static ExecutionResult InternalError() =>
         new() { Errors = [new ExecutionError("Internal server error.") { Code = ErrorCodes.InternalServerError }] };
 
+    /// <summary>
+    /// The result that ends a subscription whose source called <c>OnError</c>: an <see cref="ExecutionError"/> with a
+    /// code is the source's deliberate, typed end of the stream (e.g. "your cursor expired") and goes to the client as
+    /// is; anything else is a server fault, logged, and the client gets a generic INTERNAL_SERVER_ERROR.
+    /// </summary>
+    public static ExecutionResult SourceError(Exception error, ILogger logger, string operationId)
+    {
+        // graphql-dotnet wraps any other exception of a source in an UnhandledError (an ExecutionError too): not typed.
+        if (error is ExecutionError { Code: { Length: > 0 } } typed and not global::GraphQL.Execution.UnhandledError)
+        {
+            logger.LogInformation("Subscription {OperationId} ended by its source with {Code}: {Message}", operationId, typed.Code, typed.Message);
+            return new ExecutionResult { Errors = [new ExecutionError(typed.Message) { Code = typed.Code }] };
+        }
+        logger.LogError(error, "Subscription {OperationId} failed.", operationId);
+        return InternalError();
+    }
+
     public static ExecutionResult Error(string code, string message) =>
         new() { Errors = [new ExecutionError(message) { Code = code }] };
 

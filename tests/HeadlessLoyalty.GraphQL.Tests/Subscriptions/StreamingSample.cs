@@ -36,6 +36,9 @@ public sealed class TestEventSource : IObservable<string>
 
     public void Fail() { foreach (var o in Snapshot()) o.OnError(new InvalidOperationException("source broke: secret detail")); }
 
+    /// <summary>Ends every subscription with a deliberate, typed error (what a source does for, say, an expired cursor).</summary>
+    public void FailWith(string code, string message) { foreach (var o in Snapshot()) o.OnError(new global::GraphQL.ExecutionError(message) { Code = code }); }
+
     /// <summary>Waits (polling, bounded) until <paramref name="condition"/> holds; fails the test otherwise.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

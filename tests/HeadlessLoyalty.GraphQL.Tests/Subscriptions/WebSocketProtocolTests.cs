@@ -237,6 +237,30 @@ public sealed class WebSocketProtocolTests
     }
 
     [Fact]
+    public async Task A_source_ending_with_a_typed_ExecutionError_sends_that_error_then_complete()
+    {
+        await using var server = await StreamingServer.StartAsync(_source);
+        await using var client = await WsClient.ReadyAsync(server.Address);
+
+        await client.SubscribeAsync("s", "subscription { events { value } }");
+        await _source.WaitForSubscribersAsync(1);
+        _source.Publish("before");
+        _source.FailWith("CURSOR_GONE", "Your cursor is gone; resync.");
+        var messages = new List<JsonNode>();
+        while (await client.ReceiveAsync() is { } m)
+        {
+            messages.Add(m);
+            if (m.Type() == "complete")
+                break;
+        }
+
+        Assert.Equal(["next", "next", "complete"], messages.Select(m => m.Type()));
+        Assert.Equal("before", messages[0]["payload"]!["data"]!["events"]!["value"]!.GetValue<string>());
+        var error = messages[1]["payload"]!["errors"]![0]!;
+        Assert.Equal(("CURSOR_GONE", "Your cursor is gone; resync."), (error["extensions"]!["code"]!.GetValue<string>(), error["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_paced_backlog_far_larger_than_the_outbox_reaches_a_reading_client_whole_and_in_order()
     {
         await using var server = await StreamingServer.StartAsync(_source, o => o.OutboundBufferSize = 4);
