@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
+using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
 
@@ -18,6 +19,7 @@ builder.AddLoyaltyGraphQL();
 builder.AddLoyaltyJobs(args);
 builder.AddLoyaltyEvents(args);
 builder.AddLoyaltyWebhooks(args);
+builder.AddLoyaltyStores();
 
 var app = builder.Build();
 if (CliExtensions.IsCliInvocation(args))

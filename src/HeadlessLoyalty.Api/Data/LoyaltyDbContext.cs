@@ -10,6 +10,7 @@ using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
+using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Webhooks;
@@ -53,6 +54,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<ProgramReferralRules> ReferralRules => Set<ProgramReferralRules>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<StoreConnection> StoreConnections => Set<StoreConnection>();
+    public DbSet<StoreAuditEntry> StoreAuditEntries => Set<StoreAuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -367,6 +370,39 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.HasIndex(x => new { x.SubscriptionId, x.AttemptedAt });
             e.HasIndex(x => new { x.SubscriptionId, x.EventId });
             e.HasOne<WebhookSubscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<StoreConnection>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Platform).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Url).HasMaxLength(StoreConnection.MaxUrlLength);
+            // One connection per store URL per program: reconnecting resumes the row.
+            e.HasIndex(x => new { x.ProgramId, x.Url }).IsUnique();
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ProtectedCredentials).HasMaxLength(4000);
+            e.Property(x => x.ProtectedWebhookSecret).HasMaxLength(1000);
+            e.Property(x => x.WebhookIds).HasMaxLength(2000);
+            e.Property(x => x.AwardOn).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.PointValue).HasPrecision(18, 4);
+            e.Property(x => x.CouponPrefix).HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.StoreKey);
+            e.Ignore(x => x.WebhookIdList);
+            e.Ignore(x => x.LiveStatus);
+            e.Ignore(x => x.IsLive);
+        });
+
+        b.Entity<StoreAuditEntry>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Action).HasMaxLength(32);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Detail).HasMaxLength(StoreAuditEntry.MaxDetailLength);
+            // The audit log, newest first, of the program and of one connection.
+            e.HasIndex(x => new { x.ProgramId, x.OccurredAt });
+            e.HasIndex(x => new { x.ConnectionId, x.OccurredAt });
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
         });
 
         foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
