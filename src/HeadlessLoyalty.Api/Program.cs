@@ -6,6 +6,7 @@ using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
 
@@ -20,6 +21,7 @@ builder.AddLoyaltyJobs(args);
 builder.AddLoyaltyEvents(args);
 builder.AddLoyaltyWebhooks(args);
 builder.AddLoyaltyStores();
+builder.AddLoyaltyStoreIngest(args);
 
 var app = builder.Build();
 if (CliExtensions.IsCliInvocation(args))
@@ -29,6 +31,7 @@ app.UseLoyaltyOperations();
 app.UseLoyaltyAuth();
 app.MapHealth();
 app.MapLoyaltyGraphQL();
+app.MapStoreWebhooks();
 
 await app.RunAsync();
 return 0;

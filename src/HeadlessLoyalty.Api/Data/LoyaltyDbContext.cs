@@ -11,6 +11,7 @@ using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
 using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Webhooks;
@@ -56,6 +57,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<StoreConnection> StoreConnections => Set<StoreConnection>();
     public DbSet<StoreAuditEntry> StoreAuditEntries => Set<StoreAuditEntry>();
+    public DbSet<StoreDelivery> StoreDeliveries => Set<StoreDelivery>();
+    public DbSet<StoreCatalogItem> StoreCatalogItems => Set<StoreCatalogItem>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -402,6 +405,41 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             // The audit log, newest first, of the program and of one connection.
             e.HasIndex(x => new { x.ProgramId, x.OccurredAt });
             e.HasIndex(x => new { x.ConnectionId, x.OccurredAt });
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<StoreDelivery>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Platform).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Topic).HasMaxLength(StoreDelivery.MaxTopicLength);
+            e.Property(x => x.DedupeKey).HasMaxLength(StoreDelivery.MaxKeyLength);
+            e.Property(x => x.ExternalDeliveryId).HasMaxLength(100);
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.ResourceId).HasMaxLength(100);
+            e.Property(x => x.EmailHash).HasMaxLength(64);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Reason).HasMaxLength(StoreDelivery.MaxReasonLength);
+            e.Property(x => x.Source).HasMaxLength(16);
+            // Idempotency of the ingest: a replayed delivery finds its key taken (a concurrent one loses the insert).
+            e.HasIndex(x => new { x.ConnectionId, x.DedupeKey }).IsUnique();
+            // The processor's queue and the monitoring (a connection's deliveries, newest first; 24-hour counts).
+            e.HasIndex(x => new { x.Status, x.ReceivedAt });
+            e.HasIndex(x => new { x.ConnectionId, x.ReceivedAt });
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<StoreCatalogItem>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ExternalId).HasMaxLength(100);
+            e.Property(x => x.ProductId).HasMaxLength(100);
+            e.Property(x => x.Title).HasMaxLength(500);
+            e.Property(x => x.VariantTitle).HasMaxLength(500);
+            e.Property(x => x.Sku).HasMaxLength(200);
+            e.Property(x => x.Price).HasPrecision(18, 4);
+            e.HasIndex(x => new { x.ConnectionId, x.Kind, x.ExternalId }).IsUnique();
             e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
         });
 
