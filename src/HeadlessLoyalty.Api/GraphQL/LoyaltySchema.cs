@@ -56,6 +56,7 @@ public sealed class QueryType : ObjectGraphType
         ReferralFields.AddQueries(this);
         EventFields.AddQueries(this);
         WebhookFields.AddQueries(this);
+        Stores.Ingest.StoreDeliveryFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }

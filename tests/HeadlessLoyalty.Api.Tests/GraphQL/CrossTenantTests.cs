@@ -11,6 +11,8 @@ using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Webhooks;
 using HeadlessLoyalty.Api.Rewards;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -500,6 +502,59 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 
         Assert.Equal(before, Snapshot(await _app.WithTenantAsync(b.Slug, db => db.WebhookSubscriptions.AsNoTracking().SingleAsync())));
         Assert.Equal(1, await _app.WithTenantAsync(b.Slug, db => db.WebhookDeliveries.CountAsync()));
+    }
+
+    [DbFact]
+    public async Task Store_deliveries_stats_and_catalog_of_B_do_not_exist_for_A()
+    {
+        async Task<(string Slug, Guid Connection, Guid Delivery)> SeedAsync(string prefix)
+        {
+            var slug = NewSlug(prefix);
+            await _app.CreateProgramAsync(slug);
+            var connection = Guid.NewGuid();
+            var delivery = Guid.NewGuid();
+            await _app.WithTenantAsync(slug, async db =>
+            {
+                var now = _app.Clock.GetUtcNow();
+                db.StoreConnections.Add(new StoreConnection
+                {
+                    Id = connection, Platform = StorePlatform.Shopify, Url = $"https://{slug}.myshopify.com", Status = StoreConnectionStatus.Active, ConnectedAt = now,
+                });
+                db.StoreDeliveries.Add(new StoreDelivery
+                {
+                    Id = delivery, ConnectionId = connection, Platform = StorePlatform.Shopify, Topic = "orders/paid", Body = "{}", Source = StoreDeliverySources.Webhook,
+                    Status = StoreDeliveryStatus.Failed, Reason = $"CURRENCY_MISMATCH: {slug}", ResourceId = $"order-{slug}", ReceivedAt = now,
+                });
+                db.StoreCatalogItems.Add(new StoreCatalogItem
+                {
+                    Id = Guid.NewGuid(), ConnectionId = connection, Kind = StoreCatalogKind.Location, ExternalId = $"loc-{slug}", Title = $"Shop {slug}", UpdatedAt = now,
+                });
+                await db.SaveChangesAsync();
+            });
+            return (slug, connection, delivery);
+        }
+        var a = await SeedAsync("sa");
+        var b = await SeedAsync("sb");
+        using var client = _app.CreateClient(_app.MintToken(a.Slug, Roles.Admin));
+        var bId = StoreConnectionId(b.Connection);
+        string[] secrets = [b.Slug, b.Connection.ToString(), b.Delivery.ToString()];
+        foreach (var (field, query) in new[]
+                 {
+                     ("storeDeliveries", "query($id: ID!) { storeDeliveries(connectionId: $id) { totalCount nodes { id reason resourceId } } }"),
+                     ("storeDeliveryStats", "query($id: ID!) { storeDeliveryStats(connectionId: $id) { failed lastFailure { id reason } } }"),
+                     ("storeCatalog", "query($id: ID!) { storeCatalog(connectionId: $id) { totalCount nodes { title externalId } } }"),
+                 })
+        {
+            using var theirs = await client.PostGraphQLAsync(query, new { id = bId });
+            Assert.False(theirs.HasErrors, theirs.ToString());
+            Assert.Equal(JsonValueKind.Null, theirs.Data.GetProperty(field).ValueKind);
+            foreach (var secret in secrets)
+                Assert.False(theirs.Text.Replace(bId, "").Contains(secret, StringComparison.OrdinalIgnoreCase), $"{field}: B's '{secret}' leaked: {theirs}");
+            using var ours = await client.PostGraphQLAsync(query, new { id = StoreConnectionId(a.Connection) });
+            Assert.False(ours.HasErrors, ours.ToString());
+            Assert.Contains(a.Slug, ours.Text);
+            Assert.DoesNotContain(b.Slug, ours.Text);
+        }
     }
 
     [DbFact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
@@ -7,6 +8,7 @@ using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Stores.Ingest;
+using HeadlessLoyalty.Api.Tests.GraphQL;
 using HeadlessLoyalty.Api.Tests.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -395,5 +397,65 @@ public sealed class StoreIngestTests
         Assert.StartsWith("CURRENCY_MISMATCH", receipts[0].Reason);
         Assert.Equal(StoreDeliveryStatus.Failed, receipts[1].Status);
         Assert.Contains("not JSON", receipts[1].Reason);
+    }
+}
+
+/// <summary>The admin's view of a connection's ingest over GraphQL: receipts as a connection, 24-hour counts, the last failure's hint, the catalog.</summary>
+public sealed class StoreDeliveryMonitoringTests
+{
+    [Theory, SqliteData, PostgresData]
+    public async Task Admins_see_receipts_counts_the_last_failure_with_a_hint_and_the_catalog(string provider)
+    {
+        await using var h = await StartAsync(provider);
+        await h.PostWooAsync(h.Woo, WooOrder(1, "completed", "m@example.com"));
+        await h.PostWooAsync(h.Woo, WooOrder(2, "on-hold", "m@example.com"));
+        await h.PostWooAsync(h.Woo, WooOrder(3, "processing", null));
+        await h.PostWooAsync(h.Woo, WooOrder(4, "processing", "m@example.com"), secret: "stale");
+        await h.PostShopifyAsync(h.Shop, "locations/create", """{"id":41,"name":"Depot"}""");
+        await h.ProcessAsync();
+        var client = h.App.CreateClient(h.App.MintToken(h.Slug, Api.Auth.Roles.Admin));
+        var id = GraphQLSeed.StoreConnectionId(h.Woo);
+        const string statsQuery = "query($id: ID!) { storeDeliveryStats(connectionId: $id) { lastDeliveryAt processed ignored skipped failed pending lastFailure { topic status reason resourceId } lastFailureHint } }";
+        static (int, int, int, int, int) Counts(System.Text.Json.JsonElement s) => (s.GetProperty("processed").GetInt32(), s.GetProperty("ignored").GetInt32(),
+            s.GetProperty("skipped").GetInt32(), s.GetProperty("failed").GetInt32(), s.GetProperty("pending").GetInt32());
+        using (var first = await client.PostGraphQLAsync(statsQuery, new { id }))
+        {
+            Assert.False(first.HasErrors, first.ToString());
+            var s = first.Data.GetProperty("storeDeliveryStats");
+            Assert.Equal((1, 1, 1, 1, 0), Counts(s));
+            // A refused body is not read: no order id on the receipt.
+            Assert.Equal(("FAILED", JsonValueKind.Null), (s.GetProperty("lastFailure").GetProperty("status").GetString(), s.GetProperty("lastFailure").GetProperty("resourceId").ValueKind));
+            Assert.StartsWith("The secrets differ", s.GetProperty("lastFailureHint").GetString());
+        }
+
+        // A day later the window has moved on; the last failure stays.
+        h.App.Clock.Advance(TimeSpan.FromHours(25));
+        await h.PostWooAsync(h.Woo, WooOrder(5, "completed", "m@example.com"));
+        client = h.App.CreateClient(h.App.MintToken(h.Slug, Api.Auth.Roles.Admin));
+        using (var later = await client.PostGraphQLAsync(statsQuery, new { id }))
+        {
+            var s = later.Data.GetProperty("storeDeliveryStats");
+            Assert.Equal((0, 0, 0, 0, 1), Counts(s));
+            Assert.Equal("FAILED", s.GetProperty("lastFailure").GetProperty("status").GetString());
+            Assert.Equal(h.App.Clock.GetUtcNow().UtcDateTime, s.GetProperty("lastDeliveryAt").GetDateTime().ToUniversalTime());
+        }
+
+        using var page = await client.PostGraphQLAsync(
+            "query($id: ID!) { storeDeliveries(connectionId: $id, first: 2) { totalCount pageInfo { hasNextPage } nodes { resourceId status reason emailHash source } } }", new { id });
+        Assert.False(page.HasErrors, page.ToString());
+        var deliveries = page.Data.GetProperty("storeDeliveries");
+        Assert.Equal(5, deliveries.GetProperty("totalCount").GetInt32());
+        Assert.True(deliveries.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        Assert.Equal("5", deliveries.GetProperty("nodes")[0].GetProperty("resourceId").GetString());
+        Assert.DoesNotContain("m@example.com", page.Text);
+        Assert.Contains(StoreDeliveryFacts.HashEmail("m@example.com")!, page.Text);
+
+        using var ignored = await client.PostGraphQLAsync("query($id: ID!) { storeDeliveries(connectionId: $id, status: IGNORED) { nodes { reason } } }", new { id });
+        Assert.Contains("'on-hold' does not award", Assert.Single(ignored.Data.GetProperty("storeDeliveries").GetProperty("nodes").EnumerateArray()).GetProperty("reason").GetString());
+
+        using var catalog = await client.PostGraphQLAsync("query($id: ID!) { storeCatalog(connectionId: $id, kind: LOCATION) { nodes { kind externalId title } } }",
+            new { id = GraphQLSeed.StoreConnectionId(h.Shop) });
+        var location = Assert.Single(catalog.Data.GetProperty("storeCatalog").GetProperty("nodes").EnumerateArray());
+        Assert.Equal(("LOCATION", "41", "Depot"), (location.GetProperty("kind").GetString(), location.GetProperty("externalId").GetString(), location.GetProperty("title").GetString()));
     }
 }
