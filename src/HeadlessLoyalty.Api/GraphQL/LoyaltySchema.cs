@@ -56,6 +56,7 @@ public sealed class QueryType : ObjectGraphType
         ReferralFields.AddQueries(this);
         EventFields.AddQueries(this);
         WebhookFields.AddQueries(this);
+        Stores.StoreFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -78,5 +79,6 @@ public sealed class MutationType : ObjectGraphType
         ReferralFields.AddMutations(this);
         EventFields.AddMutations(this);
         WebhookFields.AddMutations(this);
+        Stores.StoreFields.AddMutations(this);
     }
 }

@@ -75,6 +75,11 @@ public sealed class FakeWooCommerce : IAsyncDisposable
             _failures.Enqueue((status, retryAfter));
     }
 
+    private int _lose;
+
+    /// <summary>The next <paramref name="times"/> requests are carried out but answered 502 (the answer is lost on the way).</summary>
+    public void LoseNextResponses(int times = 1) => Interlocked.Add(ref _lose, times);
+
     public async Task PingsSentAsync()
     {
         while (_pings.TryDequeue(out var ping))
@@ -88,6 +93,10 @@ public sealed class FakeWooCommerce : IAsyncDisposable
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
             body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync();
         var (status, json) = Handle(request, (string?)context.GetRouteValue("path") ?? "", body);
+        if (Interlocked.Decrement(ref _lose) >= 0)
+            (status, json) = (502, Error("fake_lost_response", "Bad gateway (the request was carried out)", 502));
+        else
+            Interlocked.Exchange(ref _lose, 0);
         Requests.Enqueue(new FakeRequest(request.Method, request.Path + request.QueryString, status, body));
         context.Response.StatusCode = status;
         if (json is not null)
