@@ -106,8 +106,11 @@ public sealed class StoreTestApp : IAsyncDisposable
         return (member, created.GetProperty("reward").GetProperty("id").GetString()!);
     }
 
-    public Task<JsonElement> RedeemAsync(MemberView member, string rewardId, string key) =>
-        Admin.FieldAsync(Redeem, "redeemCoupon", new { input = new { member = new { id = MemberId(member.Id) }, rewardId, idempotencyKey = key } });
+    public Task<JsonElement> RedeemAsync(MemberView member, string rewardId, string key)
+    {
+        Tick();
+        return Admin.FieldAsync(Redeem, "redeemCoupon", new { input = new { member = new { id = MemberId(member.Id) }, rewardId, idempotencyKey = key } });
+    }
 
     /// <summary>Links the member to a store customer id (what the Shopify customers webhook records).</summary>
     public Task LinkCustomerAsync(Guid memberId, Guid connectionId, string customerId) =>
