@@ -7,7 +7,7 @@ public sealed class StoreUrlInvalidException(string message) : LoyaltyException(
 public sealed class StoreConnectionNotFoundException(Guid id)
     : LoyaltyException(ErrorCodes.StoreConnectionNotFound, $"No store connection {id} in this program.");
 
-public sealed class StoreCredentialsInvalidException(string message) : LoyaltyException(ErrorCodes.StoreCredentialsInvalid, message);
+public sealed class StoreCredentialsInvalidException(string message) : LoyaltyException(ErrorCodes.StoreCredentialsInvalid, message, "credentials");
 
 public sealed class StoreUnreachableException(string message) : LoyaltyException(ErrorCodes.StoreUnreachable, message);
 

@@ -15,8 +15,8 @@ public sealed class StoresOptions
     /// </summary>
     public string PublicBaseUrl { get; set; } = "http://localhost:5000";
 
-    /// <summary>The Shopify Admin API version called (<c>/admin/api/{version}/graphql.json</c>). Default 2025-01.</summary>
-    public string ShopifyApiVersion { get; set; } = "2025-01";
+    /// <summary>The Shopify Admin API version called (<c>/admin/api/{version}/graphql.json</c>). Default 2025-07 (webhook subscriptions take <c>uri</c>).</summary>
+    public string ShopifyApiVersion { get; set; } = "2025-07";
 
     /// <summary>Timeout of one HTTP request to a store. Default 10 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -26,6 +26,9 @@ public sealed class StoresOptions
 
     /// <summary>First retry delay (doubling, jittered) when the store names no wait (Retry-After, throttle status). Default 500 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between two retries (a longer <c>Retry-After</c> or throttle wait gives up). Default 10 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The delivery URL of a connection for a platform.</summary>
     public string DeliveryUrl(StorePlatform platform, Guid connectionId) =>

@@ -72,6 +72,14 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Mutation.enableWebhookSubscription"] = [Roles.Admin],
         ["Mutation.rotateWebhookSecret"] = [Roles.Admin],
         ["Mutation.redeliverWebhook"] = [Roles.Admin],
+        ["Query.storeConnection"] = [Roles.Admin],
+        ["Query.storeConnections"] = [Roles.Admin],
+        ["Query.storeAuditLog"] = [Roles.Admin],
+        ["Mutation.connectStore"] = [Roles.Admin],
+        ["Mutation.pauseStore"] = [Roles.Admin],
+        ["Mutation.resumeStore"] = [Roles.Admin],
+        ["Mutation.disconnectStore"] = [Roles.Admin],
+        ["Mutation.updateStoreSettings"] = [Roles.Admin],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -166,6 +174,15 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Mutation.rotateWebhookSecret" => ("mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret userErrors { code } } }", new { id = WebhookId(Guid.NewGuid()) }),
         "Mutation.redeliverWebhook" => ("mutation($id: ID!) { redeliverWebhook(input: { deliveryId: $id }) { delivery { id } userErrors { code } } }",
             new { id = HeadlessLoyalty.GraphQL.Relay.GlobalId.Encode("WebhookDelivery", Guid.NewGuid().ToString()) }),
+        "Query.storeConnection" => ("query($id: ID!) { storeConnection(id: $id) { id status } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Query.storeConnections" => ("{ storeConnections { id status } }", new { }),
+        "Query.storeAuditLog" => ("{ storeAuditLog(first: 1) { totalCount } }", new { }),
+        // Plain http: refused (STORE_URL_INVALID) before any call to a store.
+        "Mutation.connectStore" => ("mutation { connectStore(input: { platform: WOOCOMMERCE, url: \"http://shop.example.com\", credentials: { consumerKey: \"ck\", consumerSecret: \"cs\" } }) { connection { id } userErrors { code } } }", new { }),
+        "Mutation.pauseStore" => ("mutation($id: ID!) { pauseStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Mutation.resumeStore" => ("mutation($id: ID!) { resumeStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Mutation.disconnectStore" => ("mutation($id: ID!) { disconnectStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Mutation.updateStoreSettings" => ("mutation($id: ID!) { updateStoreSettings(input: { id: $id, settings: { awardOn: COMPLETED_ONLY } }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

@@ -558,6 +558,79 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
     }
 
     [DbFact]
+    public async Task Store_connections_and_the_store_audit_log_of_B_behave_like_nonexistent_ones_for_A()
+    {
+        async Task<(string Slug, StoreConnection Connection)> SeedAsync(string prefix)
+        {
+            var slug = NewSlug(prefix);
+            await _app.CreateProgramAsync(slug);
+            var secrets = _app.Services.GetRequiredService<StoreSecrets>();
+            return await _app.WithTenantAsync(slug, async db =>
+            {
+                var c = new StoreConnection
+                {
+                    Id = Guid.NewGuid(), Platform = StorePlatform.WooCommerce, Url = $"https://{slug}.example.com", Status = StoreConnectionStatus.Active,
+                    ProtectedCredentials = secrets.ProtectCredentials(new StoreCredentials($"ck_{slug}", $"cs_{slug}", null, null)),
+                    ProtectedWebhookSecret = secrets.ProtectWebhookSecret($"secret{slug.Replace("-", "")}"), WebhookIds = "77", ConnectedAt = _app.Clock.GetUtcNow(),
+                };
+                db.StoreConnections.Add(c);
+                db.StoreAuditEntries.Add(new StoreAuditEntry { Id = Guid.NewGuid(), ConnectionId = c.Id, Action = StoreAuditActions.Connected, Actor = "admin:seed", Detail = $"Connected {slug}", OccurredAt = _app.Clock.GetUtcNow() });
+                await db.SaveChangesAsync();
+                return (slug, c);
+            });
+        }
+        var a = await SeedAsync("sa");
+        var b = await SeedAsync("sb");
+        string Snapshot(StoreConnection c) => $"{c.Url}|{c.Status}|{c.AwardOn}|{c.ProtectedCredentials}|{c.ProtectedWebhookSecret}|{c.WebhookIds}|{c.Version}";
+        var before = Snapshot(await _app.WithTenantAsync(b.Slug, db => db.StoreConnections.AsNoTracking().SingleAsync()));
+        using var client = _app.CreateClient(_app.MintToken(a.Slug, Roles.Admin));
+        var bId = StoreId(b.Connection.Id);
+        string[] secrets = [b.Slug, b.Connection.Id.ToString(), b.Connection.Url];
+        void NoLeak(GraphQLResult r, string what)
+        {
+            foreach (var secret in secrets)
+                Assert.False(r.Text.Contains(secret, StringComparison.OrdinalIgnoreCase), $"{what}: B's '{secret}' leaked: {r}");
+        }
+
+        using (var list = await client.PostGraphQLAsync("{ storeConnections { id url } }"))
+        {
+            Assert.Equal([StoreId(a.Connection.Id)], list.Data.GetProperty("storeConnections").EnumerateArray().Select(x => x.GetProperty("id").GetString()));
+            NoLeak(list, "storeConnections");
+        }
+        using (var one = await client.PostGraphQLAsync("query($id: ID!) { storeConnection(id: $id) { id url } }", new { id = bId }))
+        {
+            Assert.False(one.HasErrors, one.ToString());
+            Assert.Equal(JsonValueKind.Null, one.Data.GetProperty("storeConnection").ValueKind);
+        }
+        using (var log = await client.PostGraphQLAsync("query($id: ID) { storeAuditLog(connectionId: $id) { totalCount nodes { detail } } }", new { id = bId }))
+        {
+            Assert.Equal(0, log.Data.GetProperty("storeAuditLog").GetProperty("totalCount").GetInt32());
+            NoLeak(log, "storeAuditLog(B)");
+        }
+        using (var all = await client.PostGraphQLAsync("{ storeAuditLog { totalCount nodes { detail } } }"))
+        {
+            Assert.Equal(1, all.Data.GetProperty("storeAuditLog").GetProperty("totalCount").GetInt32());
+            NoLeak(all, "storeAuditLog");
+        }
+        foreach (var (field, query) in new (string, string)[]
+                 {
+                     ("pauseStore", "mutation($id: ID!) { pauseStore(input: { id: $id }) { connection { id url } userErrors { code } } }"),
+                     ("resumeStore", "mutation($id: ID!) { resumeStore(input: { id: $id }) { connection { id url } userErrors { code } } }"),
+                     ("disconnectStore", "mutation($id: ID!) { disconnectStore(input: { id: $id }) { connection { id url } userErrors { code } } }"),
+                     ("updateStoreSettings", "mutation($id: ID!) { updateStoreSettings(input: { id: $id, settings: { awardOn: COMPLETED_ONLY } }) { connection { id url } userErrors { code } } }"),
+                 })
+        {
+            using var result = await client.PostGraphQLAsync(query, new { id = bId });
+            Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, $"{field}: {result}");
+            Assert.Equal(["STORE_CONNECTION_NOT_FOUND"], result.UserErrorCodes(field));
+            NoLeak(result, field);
+        }
+
+        Assert.Equal(before, Snapshot(await _app.WithTenantAsync(b.Slug, db => db.StoreConnections.AsNoTracking().SingleAsync())));
+        Assert.Equal(1, await _app.WithTenantAsync(b.Slug, db => db.StoreAuditEntries.CountAsync()));
+    }
+
+    [DbFact]
     public async Task Jobs_run_by_program_A_never_approve_B_purchases_and_A_sees_only_its_own_runs()
     {
         async Task<(string Slug, Guid Member)> PendingAsync(string prefix)

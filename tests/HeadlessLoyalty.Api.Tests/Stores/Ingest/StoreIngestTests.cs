@@ -440,6 +440,17 @@ public sealed class StoreDeliveryMonitoringTests
             Assert.Equal(h.App.Clock.GetUtcNow().UtcDateTime, s.GetProperty("lastDeliveryAt").GetDateTime().ToUniversalTime());
         }
 
+        // The same on the connection itself.
+        using (var onType = await client.PostGraphQLAsync("query($id: ID!) { storeConnection(id: $id) { deliveryStats { pending lastFailureHint } deliveries(first: 1) { totalCount nodes { resourceId } } } }", new { id }))
+        {
+            Assert.False(onType.HasErrors, onType.ToString());
+            var c = onType.Data.GetProperty("storeConnection");
+            Assert.Equal(1, c.GetProperty("deliveryStats").GetProperty("pending").GetInt32());
+            Assert.StartsWith("The secrets differ", c.GetProperty("deliveryStats").GetProperty("lastFailureHint").GetString());
+            Assert.Equal(5, c.GetProperty("deliveries").GetProperty("totalCount").GetInt32());
+            Assert.Equal("5", c.GetProperty("deliveries").GetProperty("nodes")[0].GetProperty("resourceId").GetString());
+        }
+
         using var page = await client.PostGraphQLAsync(
             "query($id: ID!) { storeDeliveries(connectionId: $id, first: 2) { totalCount pageInfo { hasNextPage } nodes { resourceId status reason emailHash source } } }", new { id });
         Assert.False(page.HasErrors, page.ToString());
