@@ -59,6 +59,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<StoreAuditEntry> StoreAuditEntries => Set<StoreAuditEntry>();
     public DbSet<StoreDelivery> StoreDeliveries => Set<StoreDelivery>();
     public DbSet<StoreCatalogItem> StoreCatalogItems => Set<StoreCatalogItem>();
+    public DbSet<StoreReconciliationState> StoreReconciliationStates => Set<StoreReconciliationState>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -440,6 +441,13 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Sku).HasMaxLength(200);
             e.Property(x => x.Price).HasPrecision(18, 4);
             e.HasIndex(x => new { x.ConnectionId, x.Kind, x.ExternalId }).IsUnique();
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<StoreReconciliationState>(e =>
+        {
+            e.HasKey(x => x.ConnectionId);
+            e.Property(x => x.LastError).HasMaxLength(StoreReconciliationState.MaxErrorLength);
             e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
         });
 

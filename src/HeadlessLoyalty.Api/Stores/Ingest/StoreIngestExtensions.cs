@@ -24,6 +24,7 @@ public static class StoreIngestExtensions
         services.AddOptions<StoreIngestOptions>().BindConfiguration("Stores:Ingest");
         services.AddSingleton<StoreDeliverySignal>();
         services.AddSingleton<StoreDeliveryProcessor>();
+        services.AddSingleton<StoreReconciliation>();
         if (!CliExtensions.IsCliInvocation(args) && builder.Configuration.GetValue("Stores:Ingest:ProcessorEnabled", true))
             services.AddHostedService<StoreDeliveryProcessorService>();
         return builder;

@@ -120,7 +120,7 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
     }
 
     /// <summary>One GraphQL request, retried while Shopify answers THROTTLED; returns <c>data</c>.</summary>
-    private async Task<JsonObject> QueryAsync(string shopUrl, StoreCredentials credentials, string query, object? variables, CancellationToken ct)
+    internal async Task<JsonObject> QueryAsync(string shopUrl, StoreCredentials credentials, string query, object? variables, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(credentials.AccessToken))
             throw new StoreCredentialsInvalidException("A Shopify connection needs accessToken (and clientSecret, which signs its webhooks).");

@@ -102,7 +102,7 @@ public sealed class WooCommerceClient(IHttpClientFactory factory)
         await EnsureSuccessAsync(response, "delete the coupon", ct);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string storeUrl, StoreCredentials credentials, HttpMethod method, string path, object? body, CancellationToken ct)
+    internal async Task<HttpResponseMessage> SendAsync(string storeUrl, StoreCredentials credentials, HttpMethod method, string path, object? body, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(credentials.ConsumerKey) || string.IsNullOrEmpty(credentials.ConsumerSecret))
             throw new StoreCredentialsInvalidException("A WooCommerce connection needs consumerKey and consumerSecret.");
@@ -115,13 +115,13 @@ public sealed class WooCommerceClient(IHttpClientFactory factory)
         return await StoreHttp.SendAsync(factory.CreateClient(StoreHttp.ClientName), request, ct);
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
             throw new StoreUnreachableException($"WooCommerce could not {what}: HTTP {(int)response.StatusCode} {await ErrorCodeAsync(response, ct)}.");
     }
 
-    private static async Task<JsonNode?> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<JsonNode?> ReadAsync(HttpResponseMessage response, CancellationToken ct)
     {
         try
         {

@@ -56,6 +56,8 @@ public sealed class FakeShopify : IAsyncDisposable
     public ConcurrentDictionary<string, FakeShopifySubscription> Subscriptions { get; } = new();
     /// <summary>Discounts created, by node id: the <c>basicCodeDiscount</c> input as received.</summary>
     public ConcurrentDictionary<string, JsonObject> Discounts { get; } = new();
+    /// <summary>Orders as the Admin GraphQL <c>orders</c> query returns them (legacyResourceId, updatedAt, displayFinancialStatus, totalPriceSet, customer...).</summary>
+    public ConcurrentDictionary<string, JsonObject> Orders { get; } = new();
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
     public ConcurrentQueue<FakeDeliveryResult> Sent { get; } = new();
 
@@ -167,6 +169,23 @@ public sealed class FakeShopify : IAsyncDisposable
         {
             case (OperationType.Query, "shop"):
                 return new JsonObject { ["name"] = ShopName, ["myshopifyDomain"] = ShopDomain, ["id"] = "gid://shopify/Shop/1" };
+            case (OperationType.Query, "orders"):
+            {
+                // Only the search syntax the reconciliation sends: updated_at:>'ISO time'; sorted by updatedAt, paged by cursor.
+                var search = (string?)args.GetValueOrDefault("query") ?? "";
+                var match = System.Text.RegularExpressions.Regex.Match(search, @"updated_at:>'([^']+)'");
+                var after = match.Success ? DateTimeOffset.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
+                var all = Orders.Values.Where(o => DateTimeOffset.Parse((string)o["updatedAt"]!, CultureInfo.InvariantCulture) > after)
+                    .OrderBy(o => DateTimeOffset.Parse((string)o["updatedAt"]!, CultureInfo.InvariantCulture)).ToList();
+                var first = (int)((long?)args.GetValueOrDefault("first")?.GetValue<long>() ?? 50);
+                var skip = int.TryParse((string?)args.GetValueOrDefault("after"), out var s) ? s : 0;
+                var page = all.Skip(skip).Take(first).ToList();
+                return new JsonObject
+                {
+                    ["nodes"] = new JsonArray([.. page.Select(o => o.DeepClone())]),
+                    ["pageInfo"] = new JsonObject { ["hasNextPage"] = skip + page.Count < all.Count, ["endCursor"] = (skip + page.Count).ToString(CultureInfo.InvariantCulture) },
+                };
+            }
             case (OperationType.Query, "webhookSubscriptions"):
                 return new JsonObject { ["nodes"] = new JsonArray([.. Subscriptions.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(SubscriptionJson)]) };
             case (OperationType.Mutation, "webhookSubscriptionCreate"):

@@ -151,6 +151,14 @@ public sealed class FakeWooCommerce : IAsyncDisposable
                 _pings.Enqueue(Task.Run(() => SendPingAsync(hook)));
                 return (201, WebhookJson(hook));
             }
+            case ("PUT", ["webhooks", var idText]):
+            {
+                if (!long.TryParse(idText, out var putId) || !Webhooks.TryGetValue(putId, out var hook))
+                    return (404, Error("woocommerce_rest_webhook_invalid_id", "Invalid ID.", 404));
+                if ((string?)input?["status"] is { } status)
+                    hook.Status = status;
+                return (200, WebhookJson(hook));
+            }
             case ("DELETE", ["webhooks", var idText]):
                 if (!force)
                     return (501, Error("woocommerce_rest_trash_not_supported", "Webhooks do not support trashing.", 501));
@@ -192,10 +200,16 @@ public sealed class FakeWooCommerce : IAsyncDisposable
             {
                 var after = DateTime.TryParse(request.Query["modified_after"], System.Globalization.CultureInfo.InvariantCulture,
                     System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : DateTime.MinValue;
-                return (200, new JsonArray([.. Orders.Values
+                var matching = Orders.Values
                     .Where(o => DateTime.TryParse((string?)o["date_modified_gmt"], System.Globalization.CultureInfo.InvariantCulture,
                         System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var m) ? m > after : true)
-                    .OrderBy(o => (long)o["id"]!).Select(o => o.DeepClone())]));
+                    .OrderBy(o => (long)o["id"]!).ToList();
+                // Paging as WordPress does it: per_page (default 10, at most 100), page from 1, totals in headers.
+                var perPage = Math.Clamp(int.TryParse(request.Query["per_page"], out var pp) ? pp : 10, 1, 100);
+                var pageNumber = Math.Max(1, int.TryParse(request.Query["page"], out var pg) ? pg : 1);
+                request.HttpContext.Response.Headers["X-WP-Total"] = matching.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                request.HttpContext.Response.Headers["X-WP-TotalPages"] = ((matching.Count + perPage - 1) / perPage).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return (200, new JsonArray([.. matching.Skip((pageNumber - 1) * perPage).Take(perPage).Select(o => o.DeepClone())]));
             }
             default:
                 return (404, Error("rest_no_route", "No route was found matching the URL and request method.", 404));

@@ -1189,6 +1189,37 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                     b.ToTable("StoreDeliveries");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Stores.Ingest.StoreReconciliationState", b =>
+                {
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<int>("LastOrdersQueued")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("LastWebhooksRepaired")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("OrdersModifiedThrough")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("ConnectionId");
+
+                    b.HasIndex("ProgramId");
+
+                    b.ToTable("StoreReconciliationStates");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Stores.StoreAuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1954,6 +1985,21 @@ namespace HeadlessLoyalty.Api.Data.SqlServer.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Stores.Ingest.StoreDelivery", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Stores.StoreConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Stores.Ingest.StoreReconciliationState", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Stores.StoreConnection", null)
                         .WithMany()

@@ -1182,6 +1182,37 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                     b.ToTable("StoreDeliveries");
                 });
 
+            modelBuilder.Entity("HeadlessLoyalty.Api.Stores.Ingest.StoreReconciliationState", b =>
+                {
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LastOrdersQueued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastWebhooksRepaired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OrdersModifiedThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ConnectionId");
+
+                    b.HasIndex("ProgramId");
+
+                    b.ToTable("StoreReconciliationStates");
+                });
+
             modelBuilder.Entity("HeadlessLoyalty.Api.Stores.StoreAuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1945,6 +1976,21 @@ namespace HeadlessLoyalty.Api.Data.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("HeadlessLoyalty.Api.Stores.Ingest.StoreDelivery", b =>
+                {
+                    b.HasOne("HeadlessLoyalty.Api.Stores.StoreConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("HeadlessLoyalty.Api.Tenancy.LoyaltyProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("HeadlessLoyalty.Api.Stores.Ingest.StoreReconciliationState", b =>
                 {
                     b.HasOne("HeadlessLoyalty.Api.Stores.StoreConnection", null)
                         .WithMany()
