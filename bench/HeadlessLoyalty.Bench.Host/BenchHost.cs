@@ -5,6 +5,8 @@ using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
 
@@ -30,6 +32,8 @@ internal static class BenchHost
         builder.AddLoyaltyJobs(args);
         builder.AddLoyaltyEvents(args);
         builder.AddLoyaltyWebhooks(args);
+        builder.AddLoyaltyStores();
+        builder.AddLoyaltyStoreIngest(args);
         builder.Services.AddBenchVerbs();
 
         var app = builder.Build();
@@ -40,6 +44,7 @@ internal static class BenchHost
         app.UseLoyaltyAuth();
         app.MapHealth();
         app.MapLoyaltyGraphQL();
+        app.MapStoreWebhooks();
         app.MapRawBalance();
         app.MapBenchStats();
 

@@ -5,6 +5,8 @@ using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
 
@@ -18,6 +20,8 @@ builder.AddLoyaltyGraphQL();
 builder.AddLoyaltyJobs(args);
 builder.AddLoyaltyEvents(args);
 builder.AddLoyaltyWebhooks(args);
+builder.AddLoyaltyStores();
+builder.AddLoyaltyStoreIngest(args);
 
 var app = builder.Build();
 if (CliExtensions.IsCliInvocation(args))
@@ -27,6 +31,7 @@ app.UseLoyaltyOperations();
 app.UseLoyaltyAuth();
 app.MapHealth();
 app.MapLoyaltyGraphQL();
+app.MapStoreWebhooks();
 
 await app.RunAsync();
 return 0;

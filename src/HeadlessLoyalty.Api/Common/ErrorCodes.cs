@@ -27,6 +27,14 @@ public static class ErrorCodes
     public const string CouponAlreadyUsed = "COUPON_ALREADY_USED";
     public const string CouponNotUsable = "COUPON_NOT_USABLE";
     public const string StoreCouponFailed = "STORE_COUPON_FAILED";
+    public const string StoreUrlInvalid = "STORE_URL_INVALID";
+    public const string StoreConnectionNotFound = "STORE_CONNECTION_NOT_FOUND";
+    public const string StoreCredentialsInvalid = "STORE_CREDENTIALS_INVALID";
+    public const string StoreUnreachable = "STORE_UNREACHABLE";
+    public const string StorePaused = "STORE_PAUSED";
+    public const string StoreDisconnected = "STORE_DISCONNECTED";
+    public const string StoreCustomerUnknown = "STORE_CUSTOMER_UNKNOWN";
+    public const string StoreNotResolved = "STORE_NOT_RESOLVED";
     public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
     public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
     public const string JobNotFound = "JOB_NOT_FOUND";

@@ -10,6 +10,8 @@ using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Rewards;
 using HeadlessLoyalty.Api.Segments;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Webhooks;
@@ -53,6 +55,11 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<ProgramReferralRules> ReferralRules => Set<ProgramReferralRules>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<StoreConnection> StoreConnections => Set<StoreConnection>();
+    public DbSet<StoreAuditEntry> StoreAuditEntries => Set<StoreAuditEntry>();
+    public DbSet<StoreDelivery> StoreDeliveries => Set<StoreDelivery>();
+    public DbSet<StoreCatalogItem> StoreCatalogItems => Set<StoreCatalogItem>();
+    public DbSet<StoreReconciliationState> StoreReconciliationStates => Set<StoreReconciliationState>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -367,6 +374,81 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.HasIndex(x => new { x.SubscriptionId, x.AttemptedAt });
             e.HasIndex(x => new { x.SubscriptionId, x.EventId });
             e.HasOne<WebhookSubscription>().WithMany().HasForeignKey(x => x.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<StoreConnection>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Platform).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Url).HasMaxLength(StoreConnection.MaxUrlLength);
+            // One connection per store URL per program: reconnecting resumes the row.
+            e.HasIndex(x => new { x.ProgramId, x.Url }).IsUnique();
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ProtectedCredentials).HasMaxLength(4000);
+            e.Property(x => x.ProtectedWebhookSecret).HasMaxLength(1000);
+            e.Property(x => x.WebhookIds).HasMaxLength(2000);
+            e.Property(x => x.AwardOn).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.PointValue).HasPrecision(18, 4);
+            e.Property(x => x.CouponPrefix).HasMaxLength(20);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.StoreKey);
+            e.Ignore(x => x.WebhookIdList);
+            e.Ignore(x => x.LiveStatus);
+            e.Ignore(x => x.IsLive);
+        });
+
+        b.Entity<StoreAuditEntry>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Action).HasMaxLength(32);
+            e.Property(x => x.Actor).HasMaxLength(200);
+            e.Property(x => x.Detail).HasMaxLength(StoreAuditEntry.MaxDetailLength);
+            // The audit log, newest first, of the program and of one connection.
+            e.HasIndex(x => new { x.ProgramId, x.OccurredAt });
+            e.HasIndex(x => new { x.ConnectionId, x.OccurredAt });
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<StoreDelivery>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Platform).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Topic).HasMaxLength(StoreDelivery.MaxTopicLength);
+            e.Property(x => x.DedupeKey).HasMaxLength(StoreDelivery.MaxKeyLength);
+            e.Property(x => x.ExternalDeliveryId).HasMaxLength(100);
+            e.Property(x => x.EventId).HasMaxLength(100);
+            e.Property(x => x.ResourceId).HasMaxLength(100);
+            e.Property(x => x.EmailHash).HasMaxLength(64);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Reason).HasMaxLength(StoreDelivery.MaxReasonLength);
+            e.Property(x => x.Source).HasMaxLength(16);
+            // Idempotency of the ingest: a replayed delivery finds its key taken (a concurrent one loses the insert).
+            e.HasIndex(x => new { x.ConnectionId, x.DedupeKey }).IsUnique();
+            // The processor's queue and the monitoring (a connection's deliveries, newest first; 24-hour counts).
+            e.HasIndex(x => new { x.Status, x.ReceivedAt });
+            e.HasIndex(x => new { x.ConnectionId, x.ReceivedAt });
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<StoreCatalogItem>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ExternalId).HasMaxLength(100);
+            e.Property(x => x.ProductId).HasMaxLength(100);
+            e.Property(x => x.Title).HasMaxLength(500);
+            e.Property(x => x.VariantTitle).HasMaxLength(500);
+            e.Property(x => x.Sku).HasMaxLength(200);
+            e.Property(x => x.Price).HasPrecision(18, 4);
+            e.HasIndex(x => new { x.ConnectionId, x.Kind, x.ExternalId }).IsUnique();
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<StoreReconciliationState>(e =>
+        {
+            e.HasKey(x => x.ConnectionId);
+            e.Property(x => x.LastError).HasMaxLength(StoreReconciliationState.MaxErrorLength);
+            e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
         });
 
         foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))

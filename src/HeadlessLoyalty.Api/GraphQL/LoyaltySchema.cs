@@ -57,6 +57,8 @@ public sealed class QueryType : ObjectGraphType
         ReferralFields.AddQueries(this);
         EventFields.AddQueries(this);
         WebhookFields.AddQueries(this);
+        Stores.Ingest.StoreDeliveryFields.AddQueries(this);
+        Stores.StoreFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -79,6 +81,7 @@ public sealed class MutationType : ObjectGraphType
         ReferralFields.AddMutations(this);
         EventFields.AddMutations(this);
         WebhookFields.AddMutations(this);
+        Stores.StoreFields.AddMutations(this);
     }
 }
 

@@ -40,7 +40,8 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<TenantContext>().Set(programId);
-            processed = await job.RunForProgram(scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>(), clock, ct);
+            var db = scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
+            processed = job.RunWithServices is { } withServices ? await withServices(scope.ServiceProvider, db, clock, ct) : await job.RunForProgram(db, clock, ct);
         }
         catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
         {

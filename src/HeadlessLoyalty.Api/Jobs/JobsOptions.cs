@@ -21,6 +21,9 @@ public sealed class JobsOptions
 
     public JobSchedule EventRetention { get; set; } = new() { Interval = TimeSpan.FromDays(1) };
 
+    /// <summary>Hourly: a store's missed orders and webhooks heal within the hour.</summary>
+    public JobSchedule StoreReconciliation { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
+
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
         "pending-approval" => PendingApproval,
@@ -30,6 +33,7 @@ public sealed class JobsOptions
         "coupon-expiry" => CouponExpiry,
         "segments" => Segments,
         "event-retention" => EventRetention,
+        "store-reconciliation" => StoreReconciliation,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

@@ -13,7 +13,9 @@ namespace HeadlessLoyalty.Api.Jobs;
 /// A background job: the work it does for ONE program (the scope's tenant is that program), returning how many
 /// items it changed. It must be idempotent: a rerun over the same data changes nothing and returns 0.
 /// </summary>
-public sealed record LoyaltyJob(string Name, string Description, Func<LoyaltyDbContext, TimeProvider, CancellationToken, Task<int>> RunForProgram);
+/// <param name="RunWithServices">Used instead of <paramref name="RunForProgram"/> when set: for a job that needs the scope's services (store API clients).</param>
+public sealed record LoyaltyJob(string Name, string Description, Func<LoyaltyDbContext, TimeProvider, CancellationToken, Task<int>> RunForProgram,
+    Func<IServiceProvider, LoyaltyDbContext, TimeProvider, CancellationToken, Task<int>>? RunWithServices = null);
 
 /// <summary>The jobs of the engine. Each feature adds its own here, with a default schedule in <see cref="JobsOptions"/>.</summary>
 public static class LoyaltyJobs
@@ -55,7 +57,13 @@ public static class LoyaltyJobs
         "Deletes the program's logged events recorded more than Events:RetentionDays ago (default 30); a consumer whose cursor is older gets EVENTS_CURSOR_EXPIRED.",
         (db, clock, ct) => Events.EventRetention.RunAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention];
+    /// <summary>Hourly by default: back-fills the orders connected stores changed since the last one seen and repairs their webhooks (see <see cref="Stores.Ingest.StoreReconciliation"/>).</summary>
+    public static readonly LoyaltyJob StoreReconciliation = new(Stores.Ingest.StoreReconciliation.JobName,
+        "For every live store connection: queues the orders the store changed since the last one seen (WooCommerce modified_after, Shopify updated_at) through the webhook inbox and its idempotency, re-creates missing webhooks and re-enables disabled WooCommerce ones.",
+        (_, _, _) => throw new InvalidOperationException("store-reconciliation runs with services."),
+        (sp, db, clock, ct) => sp.GetRequiredService<Stores.Ingest.StoreReconciliation>().RunForProgramAsync(db, clock, ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention, StoreReconciliation];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

@@ -64,12 +64,23 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Subscription.loyaltyEvents"] = [Roles.Admin, Roles.Partner, Roles.Service, Roles.Storefront],
         ["Query.webhookSubscriptions"] = [Roles.Admin],
         ["Query.webhookDeliveries"] = [Roles.Admin],
+        ["Query.storeDeliveries"] = [Roles.Admin],
+        ["Query.storeDeliveryStats"] = [Roles.Admin],
+        ["Query.storeCatalog"] = [Roles.Admin],
         ["Mutation.createWebhookSubscription"] = [Roles.Admin],
         ["Mutation.updateWebhookSubscription"] = [Roles.Admin],
         ["Mutation.deleteWebhookSubscription"] = [Roles.Admin],
         ["Mutation.enableWebhookSubscription"] = [Roles.Admin],
         ["Mutation.rotateWebhookSecret"] = [Roles.Admin],
         ["Mutation.redeliverWebhook"] = [Roles.Admin],
+        ["Query.storeConnection"] = [Roles.Admin],
+        ["Query.storeConnections"] = [Roles.Admin],
+        ["Query.storeAuditLog"] = [Roles.Admin],
+        ["Mutation.connectStore"] = [Roles.Admin],
+        ["Mutation.pauseStore"] = [Roles.Admin],
+        ["Mutation.resumeStore"] = [Roles.Admin],
+        ["Mutation.disconnectStore"] = [Roles.Admin],
+        ["Mutation.updateStoreSettings"] = [Roles.Admin],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -153,6 +164,9 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Subscription.loyaltyEvents" => ("subscription { loyaltyEvents(after: \"0\") { id position } }", new { }),
         "Query.webhookSubscriptions" => ("{ webhookSubscriptions { id status } }", new { }),
         "Query.webhookDeliveries" => ("query($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 1) { totalCount } }", new { id = WebhookId(Guid.NewGuid()) }),
+        "Query.storeDeliveries" => ("query($id: ID!) { storeDeliveries(connectionId: $id, first: 1) { totalCount } }", new { id = StoreConnectionId(Guid.NewGuid()) }),
+        "Query.storeDeliveryStats" => ("query($id: ID!) { storeDeliveryStats(connectionId: $id) { processed } }", new { id = StoreConnectionId(Guid.NewGuid()) }),
+        "Query.storeCatalog" => ("query($id: ID!) { storeCatalog(connectionId: $id, first: 1) { totalCount } }", new { id = StoreConnectionId(Guid.NewGuid()) }),
         // Subscribed to webhook.disabled only: the matrix's own writes give the dispatcher nothing to send.
         "Mutation.createWebhookSubscription" => ("mutation { createWebhookSubscription(input: { url: \"https://hooks.example.com/matrix\", types: [\"webhook.disabled\"] }) { subscription { id } secret userErrors { code } } }", new { }),
         "Mutation.updateWebhookSubscription" => ("mutation($id: ID!) { updateWebhookSubscription(input: { id: $id, description: \"matrix\" }) { subscription { id } userErrors { code } } }",
@@ -162,6 +176,15 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Mutation.rotateWebhookSecret" => ("mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret userErrors { code } } }", new { id = WebhookId(Guid.NewGuid()) }),
         "Mutation.redeliverWebhook" => ("mutation($id: ID!) { redeliverWebhook(input: { deliveryId: $id }) { delivery { id } userErrors { code } } }",
             new { id = HeadlessLoyalty.GraphQL.Relay.GlobalId.Encode("WebhookDelivery", Guid.NewGuid().ToString()) }),
+        "Query.storeConnection" => ("query($id: ID!) { storeConnection(id: $id) { id status } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Query.storeConnections" => ("{ storeConnections { id status } }", new { }),
+        "Query.storeAuditLog" => ("{ storeAuditLog(first: 1) { totalCount } }", new { }),
+        // Plain http: refused (STORE_URL_INVALID) before any call to a store.
+        "Mutation.connectStore" => ("mutation { connectStore(input: { platform: WOOCOMMERCE, url: \"http://shop.example.com\", credentials: { consumerKey: \"ck\", consumerSecret: \"cs\" } }) { connection { id } userErrors { code } } }", new { }),
+        "Mutation.pauseStore" => ("mutation($id: ID!) { pauseStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Mutation.resumeStore" => ("mutation($id: ID!) { resumeStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Mutation.disconnectStore" => ("mutation($id: ID!) { disconnectStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Mutation.updateStoreSettings" => ("mutation($id: ID!) { updateStoreSettings(input: { id: $id, settings: { awardOn: COMPLETED_ONLY } }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

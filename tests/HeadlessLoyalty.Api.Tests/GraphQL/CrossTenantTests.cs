@@ -11,6 +11,8 @@ using HeadlessLoyalty.Api.Referrals;
 using HeadlessLoyalty.Api.Tiers;
 using HeadlessLoyalty.Api.Webhooks;
 using HeadlessLoyalty.Api.Rewards;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -509,6 +511,132 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
 
         Assert.Equal(before, Snapshot(await _app.WithTenantAsync(b.Slug, db => db.WebhookSubscriptions.AsNoTracking().SingleAsync())));
         Assert.Equal(1, await _app.WithTenantAsync(b.Slug, db => db.WebhookDeliveries.CountAsync()));
+    }
+
+    [DbFact]
+    public async Task Store_deliveries_stats_and_catalog_of_B_do_not_exist_for_A()
+    {
+        async Task<(string Slug, Guid Connection, Guid Delivery)> SeedAsync(string prefix)
+        {
+            var slug = NewSlug(prefix);
+            await _app.CreateProgramAsync(slug);
+            var connection = Guid.NewGuid();
+            var delivery = Guid.NewGuid();
+            await _app.WithTenantAsync(slug, async db =>
+            {
+                var now = _app.Clock.GetUtcNow();
+                db.StoreConnections.Add(new StoreConnection
+                {
+                    Id = connection, Platform = StorePlatform.Shopify, Url = $"https://{slug}.myshopify.com", Status = StoreConnectionStatus.Active, ConnectedAt = now,
+                });
+                db.StoreDeliveries.Add(new StoreDelivery
+                {
+                    Id = delivery, ConnectionId = connection, Platform = StorePlatform.Shopify, Topic = "orders/paid", Body = "{}", Source = StoreDeliverySources.Webhook,
+                    Status = StoreDeliveryStatus.Failed, Reason = $"CURRENCY_MISMATCH: {slug}", ResourceId = $"order-{slug}", ReceivedAt = now,
+                });
+                db.StoreCatalogItems.Add(new StoreCatalogItem
+                {
+                    Id = Guid.NewGuid(), ConnectionId = connection, Kind = StoreCatalogKind.Location, ExternalId = $"loc-{slug}", Title = $"Shop {slug}", UpdatedAt = now,
+                });
+                await db.SaveChangesAsync();
+            });
+            return (slug, connection, delivery);
+        }
+        var a = await SeedAsync("sa");
+        var b = await SeedAsync("sb");
+        using var client = _app.CreateClient(_app.MintToken(a.Slug, Roles.Admin));
+        var bId = StoreConnectionId(b.Connection);
+        string[] secrets = [b.Slug, b.Connection.ToString(), b.Delivery.ToString()];
+        foreach (var (field, query) in new[]
+                 {
+                     ("storeDeliveries", "query($id: ID!) { storeDeliveries(connectionId: $id) { totalCount nodes { id reason resourceId } } }"),
+                     ("storeDeliveryStats", "query($id: ID!) { storeDeliveryStats(connectionId: $id) { failed lastFailure { id reason } } }"),
+                     ("storeCatalog", "query($id: ID!) { storeCatalog(connectionId: $id) { totalCount nodes { title externalId } } }"),
+                 })
+        {
+            using var theirs = await client.PostGraphQLAsync(query, new { id = bId });
+            Assert.False(theirs.HasErrors, theirs.ToString());
+            Assert.Equal(JsonValueKind.Null, theirs.Data.GetProperty(field).ValueKind);
+            foreach (var secret in secrets)
+                Assert.False(theirs.Text.Replace(bId, "").Contains(secret, StringComparison.OrdinalIgnoreCase), $"{field}: B's '{secret}' leaked: {theirs}");
+            using var ours = await client.PostGraphQLAsync(query, new { id = StoreConnectionId(a.Connection) });
+            Assert.False(ours.HasErrors, ours.ToString());
+            Assert.Contains(a.Slug, ours.Text);
+            Assert.DoesNotContain(b.Slug, ours.Text);
+        }
+    }
+
+    [DbFact]
+    public async Task Store_connections_and_the_store_audit_log_of_B_behave_like_nonexistent_ones_for_A()
+    {
+        async Task<(string Slug, StoreConnection Connection)> SeedAsync(string prefix)
+        {
+            var slug = NewSlug(prefix);
+            await _app.CreateProgramAsync(slug);
+            var secrets = _app.Services.GetRequiredService<StoreSecrets>();
+            return await _app.WithTenantAsync(slug, async db =>
+            {
+                var c = new StoreConnection
+                {
+                    Id = Guid.NewGuid(), Platform = StorePlatform.WooCommerce, Url = $"https://{slug}.example.com", Status = StoreConnectionStatus.Active,
+                    ProtectedCredentials = secrets.ProtectCredentials(new StoreCredentials($"ck_{slug}", $"cs_{slug}", null, null)),
+                    ProtectedWebhookSecret = secrets.ProtectWebhookSecret($"secret{slug.Replace("-", "")}"), WebhookIds = "77", ConnectedAt = _app.Clock.GetUtcNow(),
+                };
+                db.StoreConnections.Add(c);
+                db.StoreAuditEntries.Add(new StoreAuditEntry { Id = Guid.NewGuid(), ConnectionId = c.Id, Action = StoreAuditActions.Connected, Actor = "admin:seed", Detail = $"Connected {slug}", OccurredAt = _app.Clock.GetUtcNow() });
+                await db.SaveChangesAsync();
+                return (slug, c);
+            });
+        }
+        var a = await SeedAsync("sa");
+        var b = await SeedAsync("sb");
+        string Snapshot(StoreConnection c) => $"{c.Url}|{c.Status}|{c.AwardOn}|{c.ProtectedCredentials}|{c.ProtectedWebhookSecret}|{c.WebhookIds}|{c.Version}";
+        var before = Snapshot(await _app.WithTenantAsync(b.Slug, db => db.StoreConnections.AsNoTracking().SingleAsync()));
+        using var client = _app.CreateClient(_app.MintToken(a.Slug, Roles.Admin));
+        var bId = StoreId(b.Connection.Id);
+        string[] secrets = [b.Slug, b.Connection.Id.ToString(), b.Connection.Url];
+        void NoLeak(GraphQLResult r, string what)
+        {
+            foreach (var secret in secrets)
+                Assert.False(r.Text.Contains(secret, StringComparison.OrdinalIgnoreCase), $"{what}: B's '{secret}' leaked: {r}");
+        }
+
+        using (var list = await client.PostGraphQLAsync("{ storeConnections { id url } }"))
+        {
+            Assert.Equal([StoreId(a.Connection.Id)], list.Data.GetProperty("storeConnections").EnumerateArray().Select(x => x.GetProperty("id").GetString()));
+            NoLeak(list, "storeConnections");
+        }
+        using (var one = await client.PostGraphQLAsync("query($id: ID!) { storeConnection(id: $id) { id url } }", new { id = bId }))
+        {
+            Assert.False(one.HasErrors, one.ToString());
+            Assert.Equal(JsonValueKind.Null, one.Data.GetProperty("storeConnection").ValueKind);
+        }
+        using (var log = await client.PostGraphQLAsync("query($id: ID) { storeAuditLog(connectionId: $id) { totalCount nodes { detail } } }", new { id = bId }))
+        {
+            Assert.Equal(0, log.Data.GetProperty("storeAuditLog").GetProperty("totalCount").GetInt32());
+            NoLeak(log, "storeAuditLog(B)");
+        }
+        using (var all = await client.PostGraphQLAsync("{ storeAuditLog { totalCount nodes { detail } } }"))
+        {
+            Assert.Equal(1, all.Data.GetProperty("storeAuditLog").GetProperty("totalCount").GetInt32());
+            NoLeak(all, "storeAuditLog");
+        }
+        foreach (var (field, query) in new (string, string)[]
+                 {
+                     ("pauseStore", "mutation($id: ID!) { pauseStore(input: { id: $id }) { connection { id url } userErrors { code } } }"),
+                     ("resumeStore", "mutation($id: ID!) { resumeStore(input: { id: $id }) { connection { id url } userErrors { code } } }"),
+                     ("disconnectStore", "mutation($id: ID!) { disconnectStore(input: { id: $id }) { connection { id url } userErrors { code } } }"),
+                     ("updateStoreSettings", "mutation($id: ID!) { updateStoreSettings(input: { id: $id, settings: { awardOn: COMPLETED_ONLY } }) { connection { id url } userErrors { code } } }"),
+                 })
+        {
+            using var result = await client.PostGraphQLAsync(query, new { id = bId });
+            Assert.True(result.Status == HttpStatusCode.OK && !result.HasErrors, $"{field}: {result}");
+            Assert.Equal(["STORE_CONNECTION_NOT_FOUND"], result.UserErrorCodes(field));
+            NoLeak(result, field);
+        }
+
+        Assert.Equal(before, Snapshot(await _app.WithTenantAsync(b.Slug, db => db.StoreConnections.AsNoTracking().SingleAsync())));
+        Assert.Equal(1, await _app.WithTenantAsync(b.Slug, db => db.StoreAuditEntries.CountAsync()));
     }
 
     [DbFact]

@@ -56,6 +56,8 @@ public sealed class LoyaltyApiFactory(TestDatabase database, IReadOnlyDictionary
         builder.UseSetting("Jobs:Enabled", "false");
         // No background webhook dispatcher either (its polling would show in SqlCommands): tests run WebhookDispatcher.RunDueAsync, or set it to true.
         builder.UseSetting("Webhooks:DispatcherEnabled", "false");
+        // Nor the store delivery processor: tests run StoreDeliveryProcessor.RunPendingAsync, or set it to true.
+        builder.UseSetting("Stores:Ingest:ProcessorEnabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

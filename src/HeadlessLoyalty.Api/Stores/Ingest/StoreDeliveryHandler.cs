@@ -1,0 +1,372 @@
+using System.Globalization;
+using System.Text.Json;
+using HeadlessLoyalty.Api.Common;
+using HeadlessLoyalty.Api.Data;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Rewards;
+using Microsoft.EntityFrameworkCore;
+
+namespace HeadlessLoyalty.Api.Stores.Ingest;
+
+/// <summary>The outcome of processing one delivery: its receipt's status and reason.</summary>
+public sealed record StoreDeliveryOutcome(StoreDeliveryStatus Status, string Reason)
+{
+    public static StoreDeliveryOutcome Processed(string reason) => new(StoreDeliveryStatus.Processed, reason);
+    public static StoreDeliveryOutcome Ignored(string reason) => new(StoreDeliveryStatus.Ignored, reason);
+    public static StoreDeliveryOutcome Skipped(string reason) => new(StoreDeliveryStatus.Skipped, reason);
+}
+
+/// <summary>
+/// Turns a store delivery into engine operations, in the delivery's program scope. Every step is idempotent on its
+/// own, so a delivery processed twice (a lease that ran out mid-way, a back-filled order that a webhook also sent)
+/// changes nothing the second time: purchases per (channel, store, order id) through
+/// <see cref="PurchaseOperations.RecordAsync"/>, refunds per refund id through <see cref="PurchaseOperations.ReverseAsync"/>,
+/// coupons per order through <see cref="RewardOperations.MarkUsedAsync"/>, members per email (the unique index), and
+/// catalog rows per (connection, kind, id).
+/// <para>Purchases use <see cref="PurchaseChannel.Online"/>, <c>StoreId = connection.StoreKey</c> and the store's
+/// order id as the order reference; members created here carry the store's customer id as an external id.</para>
+/// </summary>
+public static class StoreDeliveryHandler
+{
+    public const string Actor = "store";
+
+    public static async Task<StoreDeliveryOutcome> HandleAsync(
+        LoyaltyDbContext db, TimeProvider clock, StoreConnection connection, string topic, string body, CancellationToken ct)
+    {
+        using var doc = JsonDocument.Parse(body);
+        var root = doc.RootElement;
+        var ctx = new Context(db, clock, connection, ct);
+        return connection.Platform switch
+        {
+            StorePlatform.WooCommerce when topic.StartsWith("order.", StringComparison.Ordinal) => await WooCommerceOrderAsync(ctx, root),
+            StorePlatform.WooCommerce => StoreDeliveryOutcome.Ignored($"Topic {topic} is not acted on (orders only)."),
+            _ => topic switch
+            {
+                "orders/paid" or "orders/fulfilled" => await ShopifyOrderAsync(ctx, root, topic),
+                "orders/create" or "orders/updated" => StoreDeliveryOutcome.Ignored($"Topic {topic}: orders are awarded on orders/paid (or orders/fulfilled when awarding on completion)."),
+                "refunds/create" => await ShopifyRefundAsync(ctx, root),
+                "customers/create" or "customers/update" => await ShopifyCustomerAsync(ctx, root),
+                "products/update" or "products/create" => await ShopifyProductAsync(ctx, root),
+                "locations/create" or "locations/update" => await ShopifyLocationAsync(ctx, root),
+                _ => StoreDeliveryOutcome.Ignored($"Topic {topic} is not acted on."),
+            },
+        };
+    }
+
+    private sealed record Context(LoyaltyDbContext Db, TimeProvider Clock, StoreConnection Connection, CancellationToken Ct)
+    {
+        public string StoreKey => Connection.StoreKey;
+    }
+
+    // ---------------- WooCommerce ----------------
+
+    private static async Task<StoreDeliveryOutcome> WooCommerceOrderAsync(Context c, JsonElement order)
+    {
+        var id = StoreJson.Id(order, "id") ?? throw new InvalidInputException("id", "The order has no id.");
+        var status = StoreJson.String(order, "status");
+        if (status is null)
+            return StoreDeliveryOutcome.Ignored($"Order {id} was deleted on the store (the body carries only its id); its points stay.");
+
+        var awards = status == "completed" || (status == "processing" && c.Connection.AwardOn == StoreAwardOn.ProcessingOrCompleted);
+        var notes = new List<string>();
+        if (awards)
+        {
+            var billing = StoreJson.Object(order, "billing");
+            var email = billing is { } b ? StoreJson.String(b, "email") : null;
+            if (email is null)
+                return StoreDeliveryOutcome.Skipped($"Order {id} ({status}) is a guest order without a billing email: nothing to award.");
+            var customerId = StoreJson.Id(order, "customer_id");
+            var (memberId, created) = await MemberForAsync(c, email, billing is { } bb ? StoreJson.String(bb, "first_name") : null,
+                billing is { } bl ? StoreJson.String(bl, "last_name") : null, billing is { } bp ? StoreJson.String(bp, "phone") : null, customerId);
+            if (created)
+                notes.Add("member enrolled from the billing details");
+            var total = StoreJson.Money(order, "total") ?? throw new InvalidInputException("total", $"Order {id} has no total.");
+            var lines = StoreJson.Array(order, "line_items").Select(l => new PurchaseLineInput(
+                StoreJson.Id(l, "product_id"), StoreJson.Id(l, "variation_id"), StoreJson.String(l, "sku"), StoreJson.String(l, "name"),
+                (int)(StoreJson.Long(l, "quantity") ?? 1), StoreJson.Money(l, "price") ?? 0m)).Where(l => l.Quantity > 0 && l.UnitPrice >= 0).ToList();
+            var recorded = await PurchaseOperations.RecordAsync(c.Db, c.Clock, Actor, new RecordPurchaseInput(
+                memberId, PurchaseChannel.Online, c.StoreKey, null, id, total, null, StoreJson.String(order, "currency") ?? "",
+                Past(c, StoreJson.Date(order, "date_paid_gmt") ?? StoreJson.Date(order, "date_created_gmt")),
+                status == "completed" ? PurchaseStatus.Completed : PurchaseStatus.Pending, lines.Count > 0 ? lines : null), c.Ct);
+            notes.Add(recorded.Replayed ? $"order {id} already recorded ({status})" : $"order {id} recorded as a purchase ({status}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
+            notes.AddRange(await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code"))));
+        }
+
+        // Refunds ride on order.updated: the refunds array (negative totals) and the refunded status.
+        var refunds = StoreJson.Array(order, "refunds")
+            .Select(r => (Id: StoreJson.Id(r, "id"), Amount: -(StoreJson.Money(r, "total") ?? 0m), Reason: StoreJson.String(r, "reason")))
+            .Where(r => r.Id is not null && r.Amount != 0).ToList();
+        if (refunds.Count > 0 || status == "refunded")
+        {
+            var purchase = await FindPurchaseAsync(c, id);
+            if (purchase is null)
+                notes.Add(status == "refunded" ? $"order {id} refunded but no purchase was recorded for it" : $"refunds of order {id} ignored: no purchase recorded");
+            else
+            {
+                foreach (var (refundId, amount, reason) in refunds)
+                    notes.Add(await RefundAsync(c, id, $"woocommerce-refund:{refundId}", Math.Abs(amount), reason));
+                if (status == "refunded")
+                    notes.Add(await RefundAsync(c, id, "woocommerce-status-refunded", null, "Order refunded on the store"));
+            }
+        }
+
+        if (!awards && notes.Count == 0)
+            return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}).");
+        if (!awards && status != "refunded" && refunds.Count == 0)
+            return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}); " + string.Join("; ", notes));
+        return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
+    }
+
+    private static string AwardOnName(StoreAwardOn awardOn) => awardOn == StoreAwardOn.CompletedOnly ? "completed only" : "processing or completed";
+
+    // ---------------- Shopify ----------------
+
+    private static async Task<StoreDeliveryOutcome> ShopifyOrderAsync(Context c, JsonElement order, string topic)
+    {
+        var id = StoreJson.Id(order, "id") ?? throw new InvalidInputException("id", "The order has no id.");
+        var completedOnly = c.Connection.AwardOn == StoreAwardOn.CompletedOnly;
+        if (topic == "orders/paid" && completedOnly)
+            return StoreDeliveryOutcome.Ignored($"Order {id} paid: awarded when fulfilled (award on completed only).");
+        var customer = StoreJson.Object(order, "customer");
+        var billing = StoreJson.Object(order, "billing_address");
+        var email = StoreJson.String(order, "email") ?? StoreJson.String(order, "contact_email") ?? (customer is { } cu ? StoreJson.String(cu, "email") : null);
+        if (email is null)
+            return StoreDeliveryOutcome.Skipped($"Order {id} ({topic}) has no customer email: nothing to award.");
+        string? Name(string field) => (customer is { } x ? StoreJson.String(x, field) : null) ?? (billing is { } y ? StoreJson.String(y, field) : null);
+        var (memberId, created) = await MemberForAsync(c, email, Name("first_name"), Name("last_name"), Name("phone"),
+            customer is { } cust ? StoreJson.Id(cust, "id") : null);
+        var total = StoreJson.Money(order, "total_price") ?? throw new InvalidInputException("total_price", $"Order {id} has no total_price.");
+        var lines = StoreJson.Array(order, "line_items").Select(l => new PurchaseLineInput(
+            StoreJson.Id(l, "product_id"), StoreJson.Id(l, "variant_id"), StoreJson.String(l, "sku"), StoreJson.String(l, "title"),
+            (int)(StoreJson.Long(l, "quantity") ?? 1), StoreJson.Money(l, "price") ?? 0m)).Where(l => l.Quantity > 0 && l.UnitPrice >= 0).ToList();
+        var recorded = await PurchaseOperations.RecordAsync(c.Db, c.Clock, Actor, new RecordPurchaseInput(
+            memberId, PurchaseChannel.Online, c.StoreKey, StoreJson.Id(order, "location_id"), id, total, null, StoreJson.String(order, "currency") ?? "",
+            Past(c, StoreJson.Date(order, "processed_at") ?? StoreJson.Date(order, "created_at")),
+            topic == "orders/fulfilled" ? PurchaseStatus.Completed : PurchaseStatus.Pending, lines.Count > 0 ? lines : null), c.Ct);
+        var notes = new List<string>();
+        if (created)
+            notes.Add("member enrolled from the customer details");
+        notes.Add(recorded.Replayed ? $"order {id} already recorded" : $"order {id} recorded as a purchase ({topic}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
+        notes.AddRange(await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "discount_codes").Select(d => StoreJson.String(d, "code"))));
+        return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
+    }
+
+    private static async Task<StoreDeliveryOutcome> ShopifyRefundAsync(Context c, JsonElement refund)
+    {
+        var orderId = StoreJson.Id(refund, "order_id") ?? throw new InvalidInputException("order_id", "The refund names no order.");
+        var refundId = StoreJson.Id(refund, "id") ?? throw new InvalidInputException("id", "The refund has no id.");
+        // The money refunded: successful refund transactions; without transactions, the refunded lines (subtotal + tax).
+        var transactions = StoreJson.Array(refund, "transactions")
+            .Where(t => StoreJson.String(t, "kind") == "refund" && StoreJson.String(t, "status") is null or "success").ToList();
+        var amount = transactions.Count > 0
+            ? transactions.Sum(t => StoreJson.Money(t, "amount") ?? 0m)
+            : StoreJson.Array(refund, "refund_line_items").Sum(l => (StoreJson.Money(l, "subtotal") ?? 0m) + (StoreJson.Money(l, "total_tax") ?? 0m));
+        amount = Math.Abs(amount);
+        if (amount == 0)
+            return StoreDeliveryOutcome.Ignored($"Refund {refundId} of order {orderId} refunds no money (a restock only).");
+        if (await FindPurchaseAsync(c, orderId) is null)
+            return StoreDeliveryOutcome.Ignored($"Refund {refundId}: no purchase was recorded for order {orderId}.");
+        return StoreDeliveryOutcome.Processed(await RefundAsync(c, orderId, $"shopify-refund:{refundId}", amount, StoreJson.String(refund, "note")));
+    }
+
+    private static async Task<StoreDeliveryOutcome> ShopifyCustomerAsync(Context c, JsonElement customer)
+    {
+        var id = StoreJson.Id(customer, "id") ?? throw new InvalidInputException("id", "The customer has no id.");
+        var email = StoreJson.String(customer, "email");
+        var first = Clip(StoreJson.String(customer, "first_name"), MemberRules.MaxNameLength);
+        var last = Clip(StoreJson.String(customer, "last_name"), MemberRules.MaxNameLength);
+        var phone = ValidPhone(StoreJson.String(customer, "phone"));
+        var byExternal = await c.Db.MemberExternalIds.AsNoTracking()
+            .Where(x => x.Store == c.StoreKey && x.ExternalId == id).Select(x => (Guid?)x.MemberId).FirstOrDefaultAsync(c.Ct);
+        if (byExternal is null && email is null)
+            return StoreDeliveryOutcome.Skipped($"Customer {id} has no email: no member to match or create.");
+        if (byExternal is null)
+        {
+            var (memberId, created) = await MemberForAsync(c, email!, first, last, phone, id);
+            if (created)
+                return StoreDeliveryOutcome.Processed($"customer {id} enrolled as a member");
+            byExternal = memberId;
+        }
+        await MemberOperations.UpdateAsync(c.Db, c.Clock, Actor, new UpdateMemberInput(byExternal.Value, Email: ValidEmail(email),
+            FirstName: first ?? "", LastName: last ?? "", Phone: phone ?? ""), null, c.Ct);
+        await EnsureExternalIdAsync(c, byExternal.Value, id);
+        return StoreDeliveryOutcome.Processed($"customer {id}: member profile updated");
+    }
+
+    private static async Task<StoreDeliveryOutcome> ShopifyProductAsync(Context c, JsonElement product)
+    {
+        var id = StoreJson.Id(product, "id") ?? throw new InvalidInputException("id", "The product has no id.");
+        var title = Clip(StoreJson.String(product, "title"), 500) ?? $"Product {id}";
+        var variants = StoreJson.Array(product, "variants").ToList();
+        var rows = variants.Count == 0
+            ? [(ExternalId: id, VariantTitle: (string?)null, Sku: (string?)null, Price: (decimal?)null)]
+            : variants.Select(v => (ExternalId: StoreJson.Id(v, "id") ?? id, VariantTitle: Clip(StoreJson.String(v, "title"), 500),
+                Sku: Clip(StoreJson.String(v, "sku"), 200), Price: StoreJson.Money(v, "price"))).ToList();
+        await WriteTransaction.RunAsync(c.Db, async token =>
+        {
+            var now = c.Clock.GetUtcNow();
+            var ids = rows.Select(r => r.ExternalId).ToList();
+            var existing = await c.Db.StoreCatalogItems
+                .Where(x => x.ConnectionId == c.Connection.Id && x.Kind == StoreCatalogKind.Variant && (x.ProductId == id || ids.Contains(x.ExternalId)))
+                .ToListAsync(token);
+            foreach (var r in rows)
+            {
+                var row = existing.FirstOrDefault(x => x.ExternalId == r.ExternalId);
+                if (row is null)
+                {
+                    row = new StoreCatalogItem { Id = Guid.CreateVersion7(now), ConnectionId = c.Connection.Id, Kind = StoreCatalogKind.Variant, ExternalId = r.ExternalId, Title = title, UpdatedAt = now };
+                    c.Db.StoreCatalogItems.Add(row);
+                }
+                (row.ProductId, row.Title, row.VariantTitle, row.Sku, row.Price, row.UpdatedAt) = (id, title, r.VariantTitle, r.Sku, r.Price, now);
+            }
+            // Variants the product no longer has.
+            c.Db.StoreCatalogItems.RemoveRange(existing.Where(x => x.ProductId == id && !ids.Contains(x.ExternalId)));
+            return 0;
+        }, c.Ct);
+        return StoreDeliveryOutcome.Processed($"product {id} synced ({rows.Count} variant{(rows.Count == 1 ? "" : "s")})");
+    }
+
+    private static async Task<StoreDeliveryOutcome> ShopifyLocationAsync(Context c, JsonElement location)
+    {
+        var id = StoreJson.Id(location, "id") ?? throw new InvalidInputException("id", "The location has no id.");
+        var name = Clip(StoreJson.String(location, "name"), 500) ?? $"Location {id}";
+        await WriteTransaction.RunAsync(c.Db, async token =>
+        {
+            var now = c.Clock.GetUtcNow();
+            var row = await c.Db.StoreCatalogItems.FirstOrDefaultAsync(x => x.ConnectionId == c.Connection.Id && x.Kind == StoreCatalogKind.Location && x.ExternalId == id, token);
+            if (row is null)
+                c.Db.StoreCatalogItems.Add(new StoreCatalogItem { Id = Guid.CreateVersion7(now), ConnectionId = c.Connection.Id, Kind = StoreCatalogKind.Location, ExternalId = id, Title = name, UpdatedAt = now });
+            else
+                (row.Title, row.UpdatedAt) = (name, now);
+            return 0;
+        }, c.Ct);
+        return StoreDeliveryOutcome.Processed($"location {id} synced ({name})");
+    }
+
+    // ---------------- shared steps ----------------
+
+    /// <summary>
+    /// The member with this email (case-insensitive), or a new one from the store's details (member.enrolled, with the
+    /// store customer id as an external id when it is free). A concurrent enrollment of the same email wins: we match it.
+    /// </summary>
+    private static async Task<(Guid MemberId, bool Created)> MemberForAsync(Context c, string email, string? first, string? last, string? phone, string? customerId)
+    {
+        var (address, normalized) = MemberRules.Email(email);
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await c.Db.Members.AsNoTracking().Where(m => m.NormalizedEmail == normalized).Select(m => (Guid?)m.Id).FirstOrDefaultAsync(c.Ct);
+            if (existing is { } id)
+            {
+                if (customerId is not null)
+                    await EnsureExternalIdAsync(c, id, customerId);
+                return (id, false);
+            }
+            var externalIds = customerId is not null
+                && !await c.Db.MemberExternalIds.AnyAsync(x => x.Store == c.StoreKey && x.ExternalId == customerId, c.Ct)
+                ? new[] { new ExternalIdInput(c.StoreKey, customerId) } : null;
+            try
+            {
+                var enrolled = await MemberOperations.EnrollAsync(c.Db, c.Clock, Actor, new EnrollMemberInput(
+                    address, Clip(first, MemberRules.MaxNameLength), Clip(last, MemberRules.MaxNameLength), ValidPhone(phone), ExternalIds: externalIds), null, c.Ct);
+                return (enrolled.Member.Id, true);
+            }
+            catch (LoyaltyException e) when (e.Code is ErrorCodes.EmailTaken or ErrorCodes.ExternalIdTaken && attempt < 3)
+            {
+                // A concurrent delivery enrolled them first: match that member.
+            }
+        }
+    }
+
+    private static async Task EnsureExternalIdAsync(Context c, Guid memberId, string customerId)
+    {
+        if (await c.Db.MemberExternalIds.AnyAsync(x => x.Store == c.StoreKey && (x.ExternalId == customerId || x.MemberId == memberId), c.Ct))
+            return;
+        try
+        {
+            await WriteTransaction.RunAsync(c.Db, async token =>
+            {
+                if (!await c.Db.MemberExternalIds.AnyAsync(x => x.Store == c.StoreKey && (x.ExternalId == customerId || x.MemberId == memberId), token))
+                    c.Db.MemberExternalIds.Add(new MemberExternalId { Id = Guid.CreateVersion7(c.Clock.GetUtcNow()), MemberId = memberId, Store = c.StoreKey, ExternalId = customerId });
+                return 0;
+            }, c.Ct);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            // Someone else linked it: fine.
+        }
+    }
+
+    private static Task<Purchase?> FindPurchaseAsync(Context c, string orderId) =>
+        c.Db.Purchases.AsNoTracking().FirstOrDefaultAsync(p => p.Channel == PurchaseChannel.Online && p.StoreId == c.StoreKey && p.OrderReference == orderId, c.Ct);
+
+    /// <summary>A refund through the engine, idempotent per refund reference; capped at what is left of the purchase.</summary>
+    private static async Task<string> RefundAsync(Context c, string orderId, string reference, decimal? amount, string? reason)
+    {
+        var purchase = await FindPurchaseAsync(c, orderId);
+        if (purchase is null)
+            return $"refund {reference}: no purchase for order {orderId}";
+        var left = purchase.Amount - purchase.RefundedAmount;
+        if (amount is { } a && a > left)
+        {
+            if (left <= 0)
+                return $"refund {reference} of order {orderId}: nothing left to refund";
+            amount = left;
+        }
+        var reversed = await PurchaseOperations.ReverseAsync(c.Db, c.Clock, Actor, new ReversePurchaseInput(
+            PurchaseChannel.Online, c.StoreKey, orderId, amount, reference, Clip(reason, 200)), c.Ct);
+        return $"refund {reference} of order {orderId} ({(amount is { } x ? x.ToString(CultureInfo.InvariantCulture) : "the rest")}): {reversed.PointsTakenBack} points taken back";
+    }
+
+    /// <summary>Our coupons among the order's codes are marked used (coupon.used); other codes are the store's own.</summary>
+    private static async Task<IEnumerable<string>> MarkCouponsUsedAsync(Context c, string orderId, IEnumerable<string?> codes)
+    {
+        var notes = new List<string>();
+        foreach (var code in codes.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            try
+            {
+                await RewardOperations.MarkUsedAsync(c.Db, c.Clock, code, orderId, c.Ct);
+                notes.Add($"coupon {code.ToUpperInvariant()} used");
+            }
+            catch (LoyaltyException e) when (e.Code == ErrorCodes.CouponNotFound)
+            {
+                // Not one of ours.
+            }
+            catch (LoyaltyException e) when (e.Code is ErrorCodes.CouponAlreadyUsed or ErrorCodes.CouponNotUsable)
+            {
+                notes.Add($"coupon {code.ToUpperInvariant()} not marked: {e.Message}");
+            }
+        }
+        return notes;
+    }
+
+    /// <summary>A store date in the future (clock skew) would be refused by the engine: cap it at now.</summary>
+    private static DateTimeOffset? Past(Context c, DateTimeOffset? at) => at is { } d && d > c.Clock.GetUtcNow() ? c.Clock.GetUtcNow() : at;
+
+    private static string? Clip(string? s, int max) => s is null ? null : s.Trim() is { Length: > 0 } t ? (t.Length <= max ? t : t[..max]) : null;
+
+    private static string? ValidPhone(string? phone)
+    {
+        try
+        {
+            return MemberRules.Phone(phone);
+        }
+        catch (InvalidInputException)
+        {
+            return null; // a store's free-form phone does not block the member
+        }
+    }
+
+    private static string? ValidEmail(string? email)
+    {
+        try
+        {
+            return email is null ? null : MemberRules.Email(email).Email;
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace HeadlessLoyalty.Api.Stores.Shopify;
+
+/// <summary>A basic code discount to create on Shopify, limited to one customer (<c>gid://shopify/Customer/N</c>).</summary>
+public sealed record ShopifyDiscount(string Title, string Code, decimal? Amount, decimal? Percentage, string CustomerGid, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
+
+/// <summary>
+/// The Shopify Admin GraphQL calls a connection makes (<c>POST {shop}/admin/api/{version}/graphql.json</c> with
+/// <c>X-Shopify-Access-Token</c>). A <c>THROTTLED</c> answer is retried after the wait its <c>throttleStatus</c> names
+/// (requested cost minus what is available, over the restore rate), at most <see cref="StoresOptions.Retries"/> times.
+/// Refusals: 401/403 → <see cref="StoreCredentialsInvalidException"/>; other failures → <see cref="StoreUnreachableException"/>.
+/// </summary>
+public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOptions> options, ILogger<ShopifyClient> log)
+{
+    /// <summary>The topics registered on connect: orders (paid, updated: fulfilment and cancellation), refunds, customers, catalog.</summary>
+    public static readonly IReadOnlyList<string> WebhookTopics =
+        ["ORDERS_PAID", "ORDERS_UPDATED", "REFUNDS_CREATE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "PRODUCTS_UPDATE", "LOCATIONS_CREATE"];
+
+    public static string CustomerGid(string customerId) =>
+        customerId.StartsWith("gid://", StringComparison.Ordinal) ? customerId : $"gid://shopify/Customer/{customerId}";
+
+    /// <summary>Proves the token works: <c>{ shop { name myshopifyDomain } }</c>; returns the shop's name.</summary>
+    public async Task<string> VerifyAsync(string shopUrl, StoreCredentials credentials, CancellationToken ct)
+    {
+        var data = await QueryAsync(shopUrl, credentials, "query VerifyShop { shop { name myshopifyDomain } }", null, ct);
+        return (string?)data["shop"]?["name"] ?? throw new StoreUnreachableException("Shopify answered without the shop.");
+    }
+
+    /// <summary>Subscribes <paramref name="uri"/> to a topic; its id, or null when the token may not (ACCESS_DENIED: manual setup).</summary>
+    public async Task<string?> CreateWebhookAsync(string shopUrl, StoreCredentials credentials, string topic, string uri, CancellationToken ct)
+    {
+        const string mutation = """
+            mutation CreateWebhook($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+              webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+                webhookSubscription { id }
+                userErrors { field message }
+              }
+            }
+            """;
+        JsonObject data;
+        try
+        {
+            data = await QueryAsync(shopUrl, credentials, mutation, new { topic, webhookSubscription = new { uri, format = "JSON" } }, ct);
+        }
+        catch (ShopifyAccessDeniedException)
+        {
+            return null;
+        }
+        var result = data["webhookSubscriptionCreate"];
+        ThrowOnUserErrors(result, "create the webhook subscription");
+        return (string?)result?["webhookSubscription"]?["id"] ?? throw new StoreUnreachableException("Shopify created no webhook subscription.");
+    }
+
+    /// <summary>Deletes a webhook subscription; one Shopify no longer has counts as deleted.</summary>
+    public async Task DeleteWebhookAsync(string shopUrl, StoreCredentials credentials, string id, CancellationToken ct)
+    {
+        const string mutation = """
+            mutation DeleteWebhook($id: ID!) {
+              webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { field message } }
+            }
+            """;
+        var data = await QueryAsync(shopUrl, credentials, mutation, new { id }, ct);
+        var errors = data["webhookSubscriptionDelete"]?["userErrors"] as JsonArray;
+        if (errors is { Count: > 0 } && !errors.Any(e => ((string?)e?["message"])?.Contains("not exist", StringComparison.OrdinalIgnoreCase) == true))
+            ThrowOnUserErrors(data["webhookSubscriptionDelete"], "delete the webhook subscription");
+    }
+
+    /// <summary>Creates a single-use code discount limited to one customer; returns the discount node id.</summary>
+    public async Task<string> CreateDiscountAsync(string shopUrl, StoreCredentials credentials, ShopifyDiscount discount, CancellationToken ct)
+    {
+        const string mutation = """
+            mutation CreateDiscount($basicCodeDiscount: DiscountCodeBasicInput!) {
+              discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+                codeDiscountNode { id }
+                userErrors { field code message }
+              }
+            }
+            """;
+        object value = discount.Amount is { } amount
+            ? new { discountAmount = new { amount = amount.ToString("0.00", CultureInfo.InvariantCulture), appliesOnEachItem = false } }
+            : new { percentage = (discount.Percentage ?? 0) / 100m };
+        var input = new
+        {
+            title = discount.Title,
+            code = discount.Code,
+            startsAt = discount.StartsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            endsAt = discount.EndsAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            usageLimit = 1,
+            appliesOncePerCustomer = true,
+            customerGets = new { value, items = new { all = true } },
+            context = new { customers = new { add = new[] { discount.CustomerGid } } },
+        };
+        var data = await QueryAsync(shopUrl, credentials, mutation, new { basicCodeDiscount = input }, ct);
+        var result = data["discountCodeBasicCreate"];
+        ThrowOnUserErrors(result, "create the discount");
+        return (string?)result?["codeDiscountNode"]?["id"] ?? throw new StoreUnreachableException("Shopify created no discount.");
+    }
+
+    /// <summary>Deletes a code discount.</summary>
+    public async Task DeleteDiscountAsync(string shopUrl, StoreCredentials credentials, string id, CancellationToken ct)
+    {
+        const string mutation = """
+            mutation DeleteDiscount($id: ID!) {
+              discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field code message } }
+            }
+            """;
+        var data = await QueryAsync(shopUrl, credentials, mutation, new { id }, ct);
+        ThrowOnUserErrors(data["discountCodeDelete"], "delete the discount");
+    }
+
+    private static void ThrowOnUserErrors(JsonNode? result, string what)
+    {
+        if (result?["userErrors"] is JsonArray { Count: > 0 } errors)
+            throw new StoreUnreachableException($"Shopify could not {what}: {string.Join("; ", errors.Select(e => (string?)e?["message"]))}.");
+    }
+
+    /// <summary>One GraphQL request, retried while Shopify answers THROTTLED; returns <c>data</c>.</summary>
+    internal async Task<JsonObject> QueryAsync(string shopUrl, StoreCredentials credentials, string query, object? variables, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(credentials.AccessToken))
+            throw new StoreCredentialsInvalidException("A Shopify connection needs accessToken (and clientSecret, which signs its webhooks).");
+        var opts = options.Value;
+        for (var attempt = 0; ; attempt++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"{shopUrl}/admin/api/{opts.ShopifyApiVersion}/graphql.json")
+            {
+                Content = JsonContent.Create(new { query, variables }),
+            };
+            request.Headers.Add("X-Shopify-Access-Token", credentials.AccessToken);
+            using var response = await StoreHttp.SendAsync(factory.CreateClient(StoreHttp.ClientName), request, ct);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                throw new StoreCredentialsInvalidException($"Shopify refused the access token (HTTP {(int)response.StatusCode}).");
+            if (!response.IsSuccessStatusCode)
+                throw new StoreUnreachableException($"Shopify answered HTTP {(int)response.StatusCode}.");
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject
+                ?? throw new StoreUnreachableException("Shopify answered with something that is not a GraphQL response.");
+            if (body["errors"] is JsonArray { Count: > 0 } errors)
+            {
+                var codes = errors.Select(e => (string?)e?["extensions"]?["code"]).ToList();
+                if (codes.Contains("THROTTLED") && attempt < opts.Retries)
+                {
+                    var wait = ThrottleWait(body, opts);
+                    log.LogInformation("Shopify {Shop} throttled the request; retrying in {Wait}", shopUrl, wait);
+                    await Task.Delay(wait, ct);
+                    continue;
+                }
+                if (codes.Contains("ACCESS_DENIED"))
+                    throw new ShopifyAccessDeniedException();
+                throw new StoreUnreachableException($"Shopify refused the request: {string.Join("; ", errors.Select(e => (string?)e?["message"]))}.");
+            }
+            return body["data"] as JsonObject ?? throw new StoreUnreachableException("Shopify answered without data.");
+        }
+    }
+
+    /// <summary>How long until the bucket holds the request's cost: (requested − available) / restore rate, within [RetryDelay, MaxRetryDelay].</summary>
+    internal static TimeSpan ThrottleWait(JsonObject body, StoresOptions opts)
+    {
+        var cost = body["extensions"]?["cost"];
+        var status = cost?["throttleStatus"];
+        var requested = (double?)cost?["requestedQueryCost"];
+        var available = (double?)status?["currentlyAvailable"];
+        var rate = (double?)status?["restoreRate"];
+        if (requested is null || available is null || rate is not > 0)
+            return opts.RetryDelay;
+        var seconds = Math.Max(0, requested.Value - available.Value) / rate.Value;
+        var wait = TimeSpan.FromSeconds(seconds);
+        return wait < opts.RetryDelay ? opts.RetryDelay : wait > opts.MaxRetryDelay ? opts.MaxRetryDelay : wait;
+    }
+
+    /// <summary>The token lacks the scope for the call (GraphQL error ACCESS_DENIED).</summary>
+    private sealed class ShopifyAccessDeniedException() : Exception("ACCESS_DENIED");
+}

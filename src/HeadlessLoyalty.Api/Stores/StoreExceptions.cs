@@ -1,0 +1,22 @@
+using HeadlessLoyalty.Api.Common;
+
+namespace HeadlessLoyalty.Api.Stores;
+
+public sealed class StoreUrlInvalidException(string message) : LoyaltyException(ErrorCodes.StoreUrlInvalid, message, "url");
+
+public sealed class StoreConnectionNotFoundException(Guid id)
+    : LoyaltyException(ErrorCodes.StoreConnectionNotFound, $"No store connection {id} in this program.");
+
+public sealed class StoreCredentialsInvalidException(string message) : LoyaltyException(ErrorCodes.StoreCredentialsInvalid, message, "credentials");
+
+public sealed class StoreUnreachableException(string message) : LoyaltyException(ErrorCodes.StoreUnreachable, message);
+
+public sealed class StorePausedException(Guid id)
+    : LoyaltyException(ErrorCodes.StorePaused, $"The store connection {id} is paused: no coupons are created on it until it is resumed. No points were deducted.");
+
+public sealed class StoreDisconnectedException(Guid id)
+    : LoyaltyException(ErrorCodes.StoreDisconnected, $"The store connection {id} is disconnected; connect the store again to use it.");
+
+public sealed class StoreCustomerUnknownException(string message) : LoyaltyException(ErrorCodes.StoreCustomerUnknown, message);
+
+public sealed class StoreNotResolvedException(string message) : LoyaltyException(ErrorCodes.StoreNotResolved, message);

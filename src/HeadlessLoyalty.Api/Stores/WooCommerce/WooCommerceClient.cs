@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HeadlessLoyalty.Api.Stores.WooCommerce;
+
+/// <summary>A coupon to create on a WooCommerce store (<c>discount_type</c> fixed_cart, percent, or free shipping).</summary>
+public sealed record WooCoupon(string Code, string DiscountType, decimal Amount, bool FreeShipping, string Email, DateTimeOffset ExpiresAt, string Description);
+
+/// <summary>
+/// The WooCommerce REST API v3 calls a connection makes, with HTTP Basic auth (consumer key as user, secret as
+/// password; stores are HTTPS only). Refusals: 401/403 → <see cref="StoreCredentialsInvalidException"/> (except
+/// webhook creation, where a read-only key's 401 means manual setup); other failures → <see cref="StoreUnreachableException"/>.
+/// </summary>
+public sealed class WooCommerceClient(IHttpClientFactory factory)
+{
+    public const string WebhookTopic = "order.updated";
+
+    /// <summary>Proves the key works and may read webhooks (exactly the permission needed next): <c>GET /webhooks?per_page=1</c>.</summary>
+    public async Task VerifyAsync(string storeUrl, StoreCredentials credentials, CancellationToken ct)
+    {
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Get, "webhooks?per_page=1", null, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw new StoreCredentialsInvalidException($"WooCommerce refused the key ({await ErrorCodeAsync(response, ct)}).");
+        await EnsureSuccessAsync(response, "verify the key", ct);
+    }
+
+    /// <summary>
+    /// Registers an <c>order.updated</c> webhook to <paramref name="deliveryUrl"/> signed with <paramref name="secret"/>
+    /// and returns its id; null when the key may not create webhooks (a read-only key: 401), i.e. manual setup.
+    /// </summary>
+    public async Task<string?> CreateWebhookAsync(string storeUrl, StoreCredentials credentials, string name, string deliveryUrl, string secret, CancellationToken ct)
+    {
+        var body = new { name, topic = WebhookTopic, delivery_url = deliveryUrl, secret, status = "active" };
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Post, "webhooks", body, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            return null;
+        await EnsureSuccessAsync(response, "create the webhook", ct);
+        return IdOf(await ReadAsync(response, ct));
+    }
+
+    /// <summary>Deletes a webhook for good (<c>force=true</c>: WooCommerce answers 501 without it). An unknown id counts as deleted.</summary>
+    public async Task DeleteWebhookAsync(string storeUrl, StoreCredentials credentials, string webhookId, CancellationToken ct)
+    {
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Delete, $"webhooks/{Uri.EscapeDataString(webhookId)}?force=true", null, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return;
+        await EnsureSuccessAsync(response, "delete the webhook", ct);
+    }
+
+    /// <summary>
+    /// Creates a single-use coupon restricted to the member's email and returns its id. A duplicate code (400
+    /// <c>woocommerce_rest_coupon_code_already_exists</c>, e.g. our own earlier attempt whose answer was lost) is looked up
+    /// with <c>GET /coupons?code=</c> and adopted when it is restricted to the same email; otherwise refused.
+    /// </summary>
+    public async Task<string> CreateCouponAsync(string storeUrl, StoreCredentials credentials, WooCoupon coupon, CancellationToken ct)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["code"] = coupon.Code,
+            ["discount_type"] = coupon.DiscountType,
+            ["amount"] = coupon.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            ["individual_use"] = true,
+            ["usage_limit"] = 1,
+            ["usage_limit_per_user"] = 1,
+            ["email_restrictions"] = new[] { coupon.Email },
+            ["free_shipping"] = coupon.FreeShipping,
+            ["date_expires_gmt"] = coupon.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            ["description"] = coupon.Description,
+        };
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Post, "coupons", body, ct);
+        if (response.StatusCode == HttpStatusCode.BadRequest && await ErrorCodeAsync(response, ct) == "woocommerce_rest_coupon_code_already_exists")
+            return await AdoptExistingCouponAsync(storeUrl, credentials, coupon, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw new StoreCredentialsInvalidException($"WooCommerce refused to create the coupon ({await ErrorCodeAsync(response, ct)}): the key needs read/write access.");
+        await EnsureSuccessAsync(response, "create the coupon", ct);
+        return IdOf(await ReadAsync(response, ct));
+    }
+
+    private async Task<string> AdoptExistingCouponAsync(string storeUrl, StoreCredentials credentials, WooCoupon coupon, CancellationToken ct)
+    {
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Get, $"coupons?code={Uri.EscapeDataString(coupon.Code)}", null, ct);
+        await EnsureSuccessAsync(response, "look up the coupon", ct);
+        var found = (await ReadAsync(response, ct)) as JsonArray ?? [];
+        var same = found.OfType<JsonObject>().FirstOrDefault(c =>
+            string.Equals((string?)c["code"], coupon.Code, StringComparison.OrdinalIgnoreCase)
+            && c["email_restrictions"] is JsonArray emails && emails.Any(e => string.Equals((string?)e, coupon.Email, StringComparison.OrdinalIgnoreCase)));
+        return same is null
+            ? throw new StoreUnreachableException($"WooCommerce already has a coupon {coupon.Code} for someone else.")
+            : IdOf(same);
+    }
+
+    /// <summary>Deletes a coupon for good (<c>force=true</c>); an unknown id counts as deleted.</summary>
+    public async Task DeleteCouponAsync(string storeUrl, StoreCredentials credentials, string couponId, CancellationToken ct)
+    {
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Delete, $"coupons/{Uri.EscapeDataString(couponId)}?force=true", null, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return;
+        await EnsureSuccessAsync(response, "delete the coupon", ct);
+    }
+
+    internal async Task<HttpResponseMessage> SendAsync(string storeUrl, StoreCredentials credentials, HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(credentials.ConsumerKey) || string.IsNullOrEmpty(credentials.ConsumerSecret))
+            throw new StoreCredentialsInvalidException("A WooCommerce connection needs consumerKey and consumerSecret.");
+        var request = new HttpRequestMessage(method, $"{storeUrl}/wp-json/wc/v3/{path}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ConsumerKey}:{credentials.ConsumerSecret}")));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (body is not null)
+            request.Content = JsonContent.Create(body);
+        return await StoreHttp.SendAsync(factory.CreateClient(StoreHttp.ClientName), request, ct);
+    }
+
+    internal static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new StoreUnreachableException($"WooCommerce could not {what}: HTTP {(int)response.StatusCode} {await ErrorCodeAsync(response, ct)}.");
+    }
+
+    internal static async Task<JsonNode?> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct));
+        }
+        catch (JsonException e)
+        {
+            throw new StoreUnreachableException($"WooCommerce answered with something that is not JSON ({e.Message}).");
+        }
+    }
+
+    /// <summary>WooCommerce's error <c>code</c> (e.g. <c>woocommerce_rest_authentication_error</c>), or the status when the body has none.</summary>
+    private static async Task<string> ErrorCodeAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["code"]?.GetValue<string>() ?? $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return $"HTTP {(int)response.StatusCode}";
+        }
+    }
+
+    private static string IdOf(JsonNode? node) => node?["id"] switch
+    {
+        JsonValue v when v.TryGetValue<long>(out var n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => throw new StoreUnreachableException("WooCommerce answered without an id."),
+    };
+}

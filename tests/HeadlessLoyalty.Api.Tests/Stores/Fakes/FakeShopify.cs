@@ -1,0 +1,339 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using GraphQLParser;
+using GraphQLParser.AST;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace HeadlessLoyalty.Api.Tests.Stores.Fakes;
+
+/// <summary>A webhook subscription on the fake shop (<see cref="Topic"/> in the API's enum form, e.g. ORDERS_PAID).</summary>
+public sealed record FakeShopifySubscription(string Id, string Topic, string Uri)
+{
+    /// <summary>The topic as the X-Shopify-Topic header names it: ORDERS_PAID → orders/paid.</summary>
+    public string HeaderTopic => FakeShopify.HeaderTopic(Topic);
+}
+
+/// <summary>
+/// A real Shopify Admin GraphQL stand-in on 127.0.0.1 (<c>POST /admin/api/{version}/graphql.json</c>). It parses the
+/// query and variables it receives (GraphQL-Parser), resolves the root field by name with its arguments (variables or
+/// literals) and answers only the selected fields, so any client's documents work, not one client's strings.
+/// <list type="bullet">
+/// <item><c>X-Shopify-Access-Token</c>: a wrong one is 401 with Shopify's error text.</item>
+/// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first)</c>, <c>webhookSubscriptionCreate</c>,
+/// <c>webhookSubscriptionDelete</c>, <c>discountCodeBasicCreate</c> (duplicate code: userErrors TAKEN),
+/// <c>discountCodeDelete</c>; anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
+/// create is ACCESS_DENIED.</item>
+/// <item>Cost: every answer carries <c>extensions.cost.throttleStatus</c>; <see cref="ThrottleNext"/> makes the next
+/// requests fail with <c>THROTTLED</c>, as an empty bucket does.</item>
+/// </list>
+/// Sending: <see cref="SendWebhookAsync"/> delivers a topic's payload to every subscription of the topic with the
+/// X-Shopify-* headers and the base64 HMAC of the raw body (the app client secret); <see cref="SendOrderPaidAsync"/> and
+/// friends are shorthands. Reusing an event id replays a delivery, as Shopify's retries do.
+/// </summary>
+public sealed class FakeShopify : IAsyncDisposable
+{
+    public const string ApiVersion = "2025-07";
+    public const int RestoreRate = 50;
+    public const int RequestedCost = 10;
+
+    private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _failures = new();
+    private int _throttles;
+    private long _nextId = 1000;
+    private Microsoft.AspNetCore.Builder.WebApplication _app = null!;
+
+    public string Url { get; private set; } = "";
+    public string ShopDomain { get; set; } = "fake-shop.myshopify.com";
+    public string ShopName { get; set; } = "Fake Shop";
+    public string AccessToken { get; set; } = "shpat_fake_token";
+    public string ClientSecret { get; set; } = "shpss_fake_client_secret";
+    /// <summary>False: the token lacks write_webhooks-like access (webhookSubscriptionCreate is ACCESS_DENIED).</summary>
+    public bool CanWriteWebhooks { get; set; } = true;
+
+    public ConcurrentDictionary<string, FakeShopifySubscription> Subscriptions { get; } = new();
+    /// <summary>Discounts created, by node id: the <c>basicCodeDiscount</c> input as received.</summary>
+    public ConcurrentDictionary<string, JsonObject> Discounts { get; } = new();
+    /// <summary>Orders as the Admin GraphQL <c>orders</c> query returns them (legacyResourceId, updatedAt, displayFinancialStatus, totalPriceSet, customer...).</summary>
+    public ConcurrentDictionary<string, JsonObject> Orders { get; } = new();
+    public ConcurrentQueue<FakeRequest> Requests { get; } = new();
+    public ConcurrentQueue<FakeDeliveryResult> Sent { get; } = new();
+
+    public static async Task<FakeShopify> StartAsync()
+    {
+        var fake = new FakeShopify();
+        (fake._app, fake.Url) = await FakeStoreHost.StartAsync(app => app.MapPost("/admin/api/{version}/graphql.json", fake.HandleAsync));
+        return fake;
+    }
+
+    /// <summary>The next <paramref name="times"/> requests answer THROTTLED (HTTP 200, as Shopify does).</summary>
+    public void ThrottleNext(int times = 1) => Interlocked.Add(ref _throttles, times);
+
+    /// <summary>The next <paramref name="times"/> requests fail with an HTTP <paramref name="status"/>.</summary>
+    public void FailNext(int status, int times = 1, string? retryAfter = null)
+    {
+        for (var i = 0; i < times; i++)
+            _failures.Enqueue((status, retryAfter));
+    }
+
+    public int GraphQLRequests(string rootField) =>
+        Requests.Count(r => r.Body is { } b && b.Contains(rootField, StringComparison.Ordinal));
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        var (status, json) = Handle(context, body);
+        Requests.Enqueue(new FakeRequest("POST", context.Request.Path + context.Request.QueryString, status, body));
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(json.ToJsonString());
+    }
+
+    private static JsonObject Cost(int available) => new()
+    {
+        ["cost"] = new JsonObject
+        {
+            ["requestedQueryCost"] = RequestedCost,
+            ["actualQueryCost"] = available >= RequestedCost ? RequestedCost : null,
+            ["throttleStatus"] = new JsonObject { ["maximumAvailable"] = 2000.0, ["currentlyAvailable"] = available, ["restoreRate"] = (double)RestoreRate },
+        },
+    };
+
+    private static JsonObject GraphQLError(string message, string code) =>
+        new() { ["errors"] = new JsonArray(new JsonObject { ["message"] = message, ["extensions"] = new JsonObject { ["code"] = code } }) };
+
+    private (int, JsonObject) Handle(HttpContext context, string body)
+    {
+        if (_failures.TryDequeue(out var failure))
+        {
+            if (failure.RetryAfter is { } after)
+                context.Response.Headers.RetryAfter = after;
+            return (failure.Status, new JsonObject { ["errors"] = "Injected failure" });
+        }
+        if (context.Request.Headers["X-Shopify-Access-Token"] != AccessToken)
+            return (401, new JsonObject { ["errors"] = "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+        if (Interlocked.Decrement(ref _throttles) >= 0)
+        {
+            var throttled = GraphQLError("Throttled", "THROTTLED");
+            throttled["extensions"] = Cost(available: 1);
+            return (200, throttled);
+        }
+        Interlocked.Exchange(ref _throttles, 0);
+
+        JsonObject request;
+        GraphQLOperationDefinition operation;
+        try
+        {
+            request = JsonNode.Parse(body) as JsonObject ?? throw new FormatException("not an object");
+            var document = Parser.Parse((string?)request["query"] ?? throw new FormatException("no query"));
+            operation = document.Definitions.OfType<GraphQLOperationDefinition>().Single();
+        }
+        catch (Exception e)
+        {
+            return (400, new JsonObject { ["errors"] = new JsonArray(new JsonObject { ["message"] = $"Parse error: {e.Message}" }) });
+        }
+        var variables = request["variables"] as JsonObject ?? new JsonObject();
+        var data = new JsonObject();
+        foreach (var field in operation.SelectionSet.Selections.OfType<GraphQLField>())
+        {
+            var name = field.Name.StringValue;
+            var args = (field.Arguments?.Items ?? []).ToDictionary(a => a.Name.StringValue, a => Value(a.Value, variables));
+            JsonNode? result;
+            try
+            {
+                result = Resolve(operation.Operation, name, args);
+            }
+            catch (FakeGraphQLError e)
+            {
+                var error = GraphQLError(e.Message, e.Code);
+                error["errors"]![0]!["path"] = new JsonArray(name);
+                error["data"] = null;
+                error["extensions"] = Cost(2000);
+                return (200, error);
+            }
+            data[field.Alias?.Name.StringValue ?? name] = Select(result, field.SelectionSet);
+        }
+        return (200, new JsonObject { ["data"] = data, ["extensions"] = Cost(2000 - RequestedCost) });
+    }
+
+    private sealed class FakeGraphQLError(string message, string code) : Exception(message)
+    {
+        public string Code { get; } = code;
+    }
+
+    private JsonNode? Resolve(OperationType operation, string field, Dictionary<string, JsonNode?> args)
+    {
+        switch (operation, field)
+        {
+            case (OperationType.Query, "shop"):
+                return new JsonObject { ["name"] = ShopName, ["myshopifyDomain"] = ShopDomain, ["id"] = "gid://shopify/Shop/1" };
+            case (OperationType.Query, "orders"):
+            {
+                // Only the search syntax the reconciliation sends: updated_at:>'ISO time'; sorted by updatedAt, paged by cursor.
+                var search = (string?)args.GetValueOrDefault("query") ?? "";
+                var match = System.Text.RegularExpressions.Regex.Match(search, @"updated_at:>'([^']+)'");
+                var after = match.Success ? DateTimeOffset.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
+                var all = Orders.Values.Where(o => DateTimeOffset.Parse((string)o["updatedAt"]!, CultureInfo.InvariantCulture) > after)
+                    .OrderBy(o => DateTimeOffset.Parse((string)o["updatedAt"]!, CultureInfo.InvariantCulture)).ToList();
+                var first = (int)((long?)args.GetValueOrDefault("first")?.GetValue<long>() ?? 50);
+                var skip = int.TryParse((string?)args.GetValueOrDefault("after"), out var s) ? s : 0;
+                var page = all.Skip(skip).Take(first).ToList();
+                return new JsonObject
+                {
+                    ["nodes"] = new JsonArray([.. page.Select(o => o.DeepClone())]),
+                    ["pageInfo"] = new JsonObject { ["hasNextPage"] = skip + page.Count < all.Count, ["endCursor"] = (skip + page.Count).ToString(CultureInfo.InvariantCulture) },
+                };
+            }
+            case (OperationType.Query, "webhookSubscriptions"):
+                return new JsonObject { ["nodes"] = new JsonArray([.. Subscriptions.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(SubscriptionJson)]) };
+            case (OperationType.Mutation, "webhookSubscriptionCreate"):
+            {
+                if (!CanWriteWebhooks)
+                    throw new FakeGraphQLError("Access denied for webhookSubscriptionCreate field. Required access: `write_webhooks` access scope.", "ACCESS_DENIED");
+                var topic = (string?)args.GetValueOrDefault("topic") ?? throw new FakeGraphQLError("Argument 'topic' is required", "argumentLiteralsIncompatible");
+                var input = args.GetValueOrDefault("webhookSubscription") as JsonObject;
+                var uri = (string?)input?["uri"] ?? (string?)input?["callbackUrl"];
+                if (uri is null)
+                    return new JsonObject { ["webhookSubscription"] = null, ["userErrors"] = new JsonArray(UserError("webhookSubscription.uri", "Address can't be blank")) };
+                if (Subscriptions.Values.Any(s => s.Topic == topic && s.Uri == uri))
+                    return new JsonObject { ["webhookSubscription"] = null, ["userErrors"] = new JsonArray(UserError("address", "Address for this topic has already been taken")) };
+                var sub = new FakeShopifySubscription($"gid://shopify/WebhookSubscription/{Interlocked.Increment(ref _nextId)}", topic, uri);
+                Subscriptions[sub.Id] = sub;
+                return new JsonObject { ["webhookSubscription"] = SubscriptionJson(sub), ["userErrors"] = new JsonArray() };
+            }
+            case (OperationType.Mutation, "webhookSubscriptionDelete"):
+            {
+                var id = (string?)args.GetValueOrDefault("id") ?? "";
+                return Subscriptions.TryRemove(id, out _)
+                    ? new JsonObject { ["deletedWebhookSubscriptionId"] = id, ["userErrors"] = new JsonArray() }
+                    : new JsonObject { ["deletedWebhookSubscriptionId"] = null, ["userErrors"] = new JsonArray(UserError("id", "Webhook subscription does not exist")) };
+            }
+            case (OperationType.Mutation, "discountCodeBasicCreate"):
+            {
+                var input = args.GetValueOrDefault("basicCodeDiscount") as JsonObject
+                    ?? throw new FakeGraphQLError("Argument 'basicCodeDiscount' is required", "argumentLiteralsIncompatible");
+                var code = (string?)input["code"];
+                var errors = new JsonArray();
+                if (string.IsNullOrEmpty(code))
+                    errors.Add(UserError("basicCodeDiscount.code", "Code can't be blank", "BLANK"));
+                else if (Discounts.Values.Any(d => string.Equals((string?)d["code"], code, StringComparison.OrdinalIgnoreCase)))
+                    errors.Add(UserError("basicCodeDiscount.code", "Code must be unique. Please try a different code.", "TAKEN"));
+                if (input["customerGets"]?["value"] is null)
+                    errors.Add(UserError("basicCodeDiscount.customerGets.value", "Value can't be blank", "BLANK"));
+                if (errors.Count > 0)
+                    return new JsonObject { ["codeDiscountNode"] = null, ["userErrors"] = errors };
+                var id = $"gid://shopify/DiscountCodeNode/{Interlocked.Increment(ref _nextId)}";
+                Discounts[id] = (JsonObject)input.DeepClone();
+                return new JsonObject { ["codeDiscountNode"] = new JsonObject { ["id"] = id }, ["userErrors"] = new JsonArray() };
+            }
+            case (OperationType.Mutation, "discountCodeDelete"):
+            {
+                var id = (string?)args.GetValueOrDefault("id") ?? "";
+                return Discounts.TryRemove(id, out _)
+                    ? new JsonObject { ["deletedCodeDiscountId"] = id, ["userErrors"] = new JsonArray() }
+                    : new JsonObject { ["deletedCodeDiscountId"] = null, ["userErrors"] = new JsonArray(UserError("id", "Discount does not exist", "INVALID")) };
+            }
+            default:
+                throw new FakeGraphQLError($"Field '{field}' doesn't exist on type '{(operation == OperationType.Query ? "QueryRoot" : "Mutation")}'", "undefinedField");
+        }
+    }
+
+    private static JsonObject UserError(string field, string message, string? code = null)
+    {
+        var e = new JsonObject { ["field"] = new JsonArray([.. field.Split('.').Select(f => (JsonNode)f)]), ["message"] = message };
+        if (code is not null)
+            e["code"] = code;
+        return e;
+    }
+
+    private static JsonObject SubscriptionJson(FakeShopifySubscription s) => new()
+    {
+        ["id"] = s.Id, ["topic"] = s.Topic, ["uri"] = s.Uri, ["format"] = "JSON",
+        ["endpoint"] = new JsonObject { ["__typename"] = "WebhookHttpEndpoint", ["callbackUrl"] = s.Uri },
+    };
+
+    /// <summary>Keeps only the selected fields (recursively, through lists), as a GraphQL server answers.</summary>
+    private static JsonNode? Select(JsonNode? value, GraphQLSelectionSet? selection)
+    {
+        if (value is null || selection is null)
+            return value?.DeepClone();
+        if (value is JsonArray list)
+            return new JsonArray([.. list.Select(item => Select(item, selection))]);
+        if (value is not JsonObject obj)
+            return value.DeepClone();
+        var result = new JsonObject();
+        foreach (var field in selection.Selections.OfType<GraphQLField>())
+        {
+            var name = field.Name.StringValue;
+            if (!obj.TryGetPropertyValue(name, out var child) && name != "__typename")
+                throw new InvalidOperationException($"The fake has no field '{name}'.");
+            result[field.Alias?.Name.StringValue ?? name] = Select(child, field.SelectionSet);
+        }
+        return result;
+    }
+
+    /// <summary>An argument's value: a variable's JSON, or a literal converted to JSON.</summary>
+    private static JsonNode? Value(GraphQLValue value, JsonObject variables) => value switch
+    {
+        GraphQLVariable v => variables[v.Name.StringValue]?.DeepClone(),
+        GraphQLStringValue s => JsonValue.Create(s.Value.ToString()),
+        GraphQLIntValue i => JsonValue.Create(long.Parse(i.Value.Span, CultureInfo.InvariantCulture)),
+        GraphQLFloatValue f => JsonValue.Create(decimal.Parse(f.Value.Span, CultureInfo.InvariantCulture)),
+        GraphQLBooleanValue b => JsonValue.Create(b.BoolValue),
+        GraphQLEnumValue e => JsonValue.Create(e.Name.StringValue),
+        GraphQLNullValue => null,
+        GraphQLListValue l => new JsonArray([.. (l.Values ?? []).Select(x => Value(x, variables))]),
+        GraphQLObjectValue o => new JsonObject((o.Fields ?? []).Select(x => KeyValuePair.Create(x.Name.StringValue, Value(x.Value, variables)))),
+        _ => throw new NotSupportedException(value.GetType().Name),
+    };
+
+    /// <summary>ORDERS_PAID → orders/paid (the header form of a topic).</summary>
+    public static string HeaderTopic(string enumTopic)
+    {
+        var i = enumTopic.IndexOf('_');
+        return i < 0 ? enumTopic.ToLowerInvariant() : $"{enumTopic[..i].ToLowerInvariant()}/{enumTopic[(i + 1)..].ToLowerInvariant()}";
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="payload"/> for <paramref name="topic"/> (header form, e.g. <c>orders/paid</c>) to every
+    /// subscription of that topic, signed with <see cref="ClientSecret"/> (or <paramref name="signWith"/>). The same
+    /// <paramref name="eventId"/> again is a retry of the same event (Shopify's duplicates share X-Shopify-Event-Id).
+    /// </summary>
+    public async Task<IReadOnlyList<FakeDeliveryResult>> SendWebhookAsync(string topic, JsonObject payload, string? eventId = null, string? signWith = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        eventId ??= Guid.NewGuid().ToString();
+        var results = new List<FakeDeliveryResult>();
+        foreach (var sub in Subscriptions.Values.Where(s => s.HeaderTopic == topic).OrderBy(s => s.Id, StringComparer.Ordinal))
+        {
+            var webhookId = Guid.NewGuid().ToString();
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var result = await FakeStoreHost.PostAsync(sub.Uri, content,
+            [
+                new("X-Shopify-Topic", topic),
+                new("X-Shopify-Shop-Domain", ShopDomain),
+                new("X-Shopify-API-Version", ApiVersion),
+                new("X-Shopify-Webhook-Id", webhookId),
+                new("X-Shopify-Event-Id", eventId),
+                new("X-Shopify-Triggered-At", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+                new("X-Shopify-Hmac-Sha256", FakeStoreHost.Base64Hmac(signWith ?? ClientSecret, bytes)),
+            ], webhookId);
+            Sent.Enqueue(result);
+            results.Add(result);
+        }
+        return results;
+    }
+
+    public Task<IReadOnlyList<FakeDeliveryResult>> SendOrderPaidAsync(JsonObject order, string? eventId = null) => SendWebhookAsync("orders/paid", order, eventId);
+    public Task<IReadOnlyList<FakeDeliveryResult>> SendOrderUpdatedAsync(JsonObject order, string? eventId = null) => SendWebhookAsync("orders/updated", order, eventId);
+    public Task<IReadOnlyList<FakeDeliveryResult>> SendRefundCreatedAsync(JsonObject refund, string? eventId = null) => SendWebhookAsync("refunds/create", refund, eventId);
+    public Task<IReadOnlyList<FakeDeliveryResult>> SendCustomerCreatedAsync(JsonObject customer, string? eventId = null) => SendWebhookAsync("customers/create", customer, eventId);
+    public Task<IReadOnlyList<FakeDeliveryResult>> SendCustomerUpdatedAsync(JsonObject customer, string? eventId = null) => SendWebhookAsync("customers/update", customer, eventId);
+    public Task<IReadOnlyList<FakeDeliveryResult>> SendProductUpdatedAsync(JsonObject product, string? eventId = null) => SendWebhookAsync("products/update", product, eventId);
+    public Task<IReadOnlyList<FakeDeliveryResult>> SendLocationCreatedAsync(JsonObject location, string? eventId = null) => SendWebhookAsync("locations/create", location, eventId);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

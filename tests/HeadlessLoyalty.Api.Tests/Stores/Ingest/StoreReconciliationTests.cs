@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HeadlessLoyalty.Api.Jobs;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
+using HeadlessLoyalty.Api.Stores.Shopify;
+using HeadlessLoyalty.Api.Tests.Stores.Fakes;
+using HeadlessLoyalty.Api.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static HeadlessLoyalty.Api.Tests.Stores.Ingest.StoreIngestHarness;
+
+namespace HeadlessLoyalty.Api.Tests.Stores.Ingest;
+
+/// <summary>
+/// The store-reconciliation job against the fake WooCommerce and Shopify servers: orders the webhooks missed are
+/// back-filled through the same inbox and idempotency; missing or disabled webhooks are repaired.
+/// </summary>
+public sealed class StoreReconciliationTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Stores:PublicBaseUrl"] = "http://127.0.0.1:9", // the discard port: the fake's pings go nowhere
+        ["Stores:RetryDelay"] = "00:00:00.020",
+        ["Stores:MaxRetryDelay"] = "00:00:00.500",
+    };
+
+    private static string Gmt(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static async Task<int> RunJobAsync(StoreIngestHarness h)
+    {
+        var program = await h.Db(db => db.Programs.AsNoTracking().Select(p => p.Id).SingleAsync());
+        var run = await h.App.Services.GetRequiredService<JobRunner>().RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual);
+        Assert.True(run.Error is null, run.Error);
+        return run.Processed;
+    }
+
+    /// <summary>The harness's own connections name unreachable stores: out of the way (a disconnected connection is not reconciled).</summary>
+    private static async Task DisconnectTheHarnessStoresAsync(StoreIngestHarness h)
+    {
+        await h.SetStatusAsync(h.Woo, StoreConnectionStatus.Disconnected);
+        await h.SetStatusAsync(h.Shop, StoreConnectionStatus.Paused);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task WooCommerce_orders_missed_by_the_webhooks_are_back_filled_once_and_a_disabled_webhook_is_re_enabled(string provider)
+    {
+        await using var h = await StartAsync(provider, settings: Settings);
+        await DisconnectTheHarnessStoresAsync(h);
+        await using var store = await FakeWooCommerce.StartAsync();
+        var options = h.App.Services.GetRequiredService<IOptions<StoresOptions>>().Value;
+        var connectedAt = h.App.Clock.GetUtcNow();
+        var connection = await h.AddConnectionAsync(StorePlatform.WooCommerce, store.Url, WooSecret,
+            credentials: new StoreCredentials(FakeWooCommerce.DefaultKey, FakeWooCommerce.DefaultSecret, null, null), webhookIds: "1");
+        // WooCommerce disabled our webhook after 7 failed deliveries.
+        store.Webhooks[1] = new FakeWooWebhook(1, "HeadlessLoyalty orders", "order.updated", options.DeliveryUrl(StorePlatform.WooCommerce, connection), WooSecret) { Status = "disabled" };
+
+        // 130 orders changed while the webhook was down (more than one page), one before the connection, and one the webhook did deliver.
+        for (var id = 1; id <= 130; id++)
+        {
+            var order = (JsonObject)JsonNode.Parse(WooOrder(id, "completed", $"c{id % 7}@example.com", total: "10.00"))!;
+            order["date_modified_gmt"] = Gmt(connectedAt.AddMinutes(id));
+            store.Orders[id] = order;
+        }
+        var old = (JsonObject)JsonNode.Parse(WooOrder(500, "completed", "old@example.com"))!;
+        old["date_modified_gmt"] = Gmt(connectedAt.AddDays(-3));
+        store.Orders[500] = old;
+        await h.PostWooAsync(connection, WooOrder(1, "completed", "c1@example.com", total: "10.00"));
+
+        h.App.Clock.Advance(TimeSpan.FromHours(4));
+        Assert.Equal(129 + 1, await RunJobAsync(h)); // 129 orders queued (order 1's state was received), 1 webhook re-enabled
+        Assert.Equal("active", store.Webhooks[1].Status);
+        Assert.Contains(store.Requests, r => r.Method == "GET" && r.PathAndQuery.Contains("page=2", StringComparison.Ordinal));
+        Assert.Contains(store.Requests, r => r.Method == "PUT" && r.PathAndQuery.EndsWith("/webhooks/1", StringComparison.Ordinal));
+
+        await h.ProcessAsync();
+        Assert.Equal(130, await h.Db(db => db.Purchases.CountAsync()));
+        Assert.Equal(0, await h.Db(db => db.Purchases.CountAsync(p => p.OrderReference == "500")));
+        var deliveries = await h.DeliveriesAsync(connection);
+        Assert.Equal(129, deliveries.Count(d => d.Source == StoreDeliverySources.Reconciliation && d.Status == StoreDeliveryStatus.Processed));
+        var state = await h.Db(db => db.StoreReconciliationStates.AsNoTracking().SingleAsync());
+        Assert.Equal(connectedAt.AddMinutes(130), state.OrdersModifiedThrough);
+
+        // The next run finds nothing new (the overlap re-reads the last orders; their keys are taken).
+        h.App.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await RunJobAsync(h));
+        // A refund made on the store since: back-filled and reversed through the same path.
+        var refunded = (JsonObject)JsonNode.Parse(WooOrder(130, "refunded", "c4@example.com", total: "10.00", refunds: [(77, "-10.00")]))!;
+        refunded["date_modified_gmt"] = Gmt(connectedAt.AddHours(5));
+        store.Orders[130] = refunded;
+        // And our webhook was deleted on the store.
+        store.Webhooks.Clear();
+        Assert.Equal(2, await RunJobAsync(h));
+        await store.PingsSentAsync();
+        var recreated = Assert.Single(store.Webhooks.Values);
+        Assert.Equal((options.DeliveryUrl(StorePlatform.WooCommerce, connection), WooSecret, "order.updated"), (recreated.DeliveryUrl, recreated.Secret, recreated.Topic));
+        Assert.Equal(recreated.Id.ToString(CultureInfo.InvariantCulture),
+            (await h.Db(db => db.StoreConnections.AsNoTracking().SingleAsync(c => c.Id == connection))).WebhookIds);
+        await h.ProcessAsync();
+        Assert.Equal(10m, (await h.Db(db => db.Purchases.AsNoTracking().SingleAsync(p => p.OrderReference == "130"))).RefundedAmount);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Shopify_paid_orders_are_back_filled_and_missing_subscriptions_re_created_and_a_failing_store_is_recorded(string provider)
+    {
+        await using var h = await StartAsync(provider, settings: Settings);
+        await DisconnectTheHarnessStoresAsync(h);
+        await using var shop = await FakeShopify.StartAsync();
+        var options = h.App.Services.GetRequiredService<IOptions<StoresOptions>>().Value;
+        var connectedAt = h.App.Clock.GetUtcNow();
+        var connection = await h.AddConnectionAsync(StorePlatform.Shopify, shop.Url, shop.ClientSecret,
+            credentials: new StoreCredentials(null, null, shop.AccessToken, shop.ClientSecret));
+        var url = options.DeliveryUrl(StorePlatform.Shopify, connection);
+        // Shopify deleted all but one of our subscriptions after failing deliveries.
+        shop.Subscriptions["gid://shopify/WebhookSubscription/1"] = new FakeShopifySubscription("gid://shopify/WebhookSubscription/1", "ORDERS_PAID", url);
+        for (var i = 1; i <= 60; i++)
+        {
+            shop.Orders[$"{i}"] = new JsonObject
+            {
+                ["legacyResourceId"] = $"{5000 + i}", ["email"] = i % 10 == 0 ? null : $"s{i % 3}@example.com",
+                ["updatedAt"] = connectedAt.AddMinutes(i).ToString("o"), ["createdAt"] = connectedAt.AddMinutes(i).ToString("o"), ["processedAt"] = connectedAt.AddMinutes(i).ToString("o"),
+                ["displayFinancialStatus"] = i % 20 == 0 ? "PENDING" : "PAID", ["currencyCode"] = "USD",
+                ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } },
+                ["customer"] = null, ["discountCodes"] = new JsonArray(),
+            };
+        }
+        h.App.Clock.Advance(TimeSpan.FromHours(2));
+        // 57 paid orders queued (3 are pending), 6 missing subscriptions created.
+        Assert.Equal(57 + ShopifyClient.WebhookTopics.Count - 1, await RunJobAsync(h));
+        Assert.Equal(ShopifyClient.WebhookTopics.Order(), shop.Subscriptions.Values.Where(s => s.Uri == url).Select(s => s.Topic).Order());
+        Assert.Equal(7, (await h.Db(db => db.StoreConnections.AsNoTracking().SingleAsync(c => c.Id == connection))).WebhookIdList.Count);
+        await h.ProcessAsync();
+        // Paid orders without an email are skipped with a reason, like their webhooks.
+        var deliveries = await h.DeliveriesAsync(connection);
+        Assert.Equal(54, deliveries.Count(d => d.Status == StoreDeliveryStatus.Processed));
+        Assert.Equal(3, deliveries.Count(d => d.Status == StoreDeliveryStatus.Skipped));
+        Assert.Equal(54, await h.Db(db => db.Purchases.CountAsync()));
+        Assert.Equal(0, await RunJobAsync(h));
+
+        // The store fails: recorded on the state, the run itself does not fail.
+        shop.FailNext(401, times: 10);
+        h.App.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await RunJobAsync(h));
+        var state = await h.Db(db => db.StoreReconciliationStates.AsNoTracking().SingleAsync());
+        Assert.StartsWith("STORE_CREDENTIALS_INVALID", state.LastError);
+    }
+}
