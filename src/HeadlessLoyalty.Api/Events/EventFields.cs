@@ -69,8 +69,10 @@ public static class EventFields
         }
 
         var db = c.Db();
-        await EventLog.EnsureCursorRetainedAsync(db, after, c.CancellationToken);
         var rows = await EventLog.ReadAsync(db, after, first + 1, types, memberId, c.CancellationToken);
+        // After the read: retention deletes and moves its mark in one transaction, so a read that raced a deletion
+        // (and may lack deleted events) always sees the mark here.
+        await EventLog.EnsureCursorRetainedAsync(db, after, c.CancellationToken);
         return Build(rows.Take(first).Select(EventView.Of).ToList(), after, rows.Count > first);
     }
 

@@ -19,7 +19,7 @@ public static class EventLog
     /// <summary>
     /// Up to <paramref name="max"/> positioned events with a position greater than <paramref name="after"/> (0: from
     /// the oldest retained), in position order; filtered by type (null or empty: all) and member (null: all). Read
-    /// untracked. Does not check retention: call <see cref="EnsureCursorRetainedAsync"/> once when resuming a cursor.
+    /// untracked. Does not check retention: call <see cref="EnsureCursorRetainedAsync"/> after each read from a cursor.
     /// </summary>
     public static async Task<IReadOnlyList<DomainEvent>> ReadAsync(LoyaltyDbContext db, long after, int max,
         IReadOnlyCollection<string>? types, Guid? memberId, CancellationToken ct = default)
@@ -39,7 +39,9 @@ public static class EventLog
     /// <summary>
     /// Throws <see cref="EventCursorExpiredException"/> when <paramref name="after"/> is below the highest position
     /// retention deleted for the scope's program (events after the cursor may be gone). Call it when resuming a
-    /// cursor (catch-up reads, a subscription's replay); 0 means "from the oldest retained" and never expires.
+    /// cursor (catch-up reads, a subscription's replay) AFTER reading the page: retention deletes and moves the mark in
+    /// one transaction, so checking after the read catches a read that raced a deletion. 0 means "from the oldest
+    /// retained" and never expires.
     /// </summary>
     public static async Task EnsureCursorRetainedAsync(LoyaltyDbContext db, long after, CancellationToken ct = default)
     {

@@ -174,23 +174,30 @@ public sealed class LiveRegistration : IDisposable
     private readonly IReadOnlySet<string>? _types;
     private readonly Guid? _memberId;
     private readonly Channel<EventView> _queue;
+    private readonly int _capacity;
+    private int _queued;
 
     internal LiveRegistration(EventLogHub hub, Guid programId, IReadOnlySet<string>? types, Guid? memberId, int capacity, long from)
     {
         (_hub, _programId, _types, _memberId, From) = (hub, programId, types is { Count: > 0 } ? types : null, memberId, from);
-        _queue = Channel.CreateBounded<EventView>(new BoundedChannelOptions(Math.Max(1, capacity))
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: full means overflow
-        });
+        // Unbounded with its own count (the bound is _capacity): no lock per event, unlike a bounded channel, which
+        // matters when the hub hands one event to thousands of registrations.
+        _queue = Channel.CreateUnbounded<EventView>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        _capacity = Math.Max(1, capacity);
     }
 
     /// <summary>The log position (all programs) the hub had handed out through when this registered: the queue gets only later events.</summary>
     public long From { get; }
 
-    /// <summary>The queued events; completes when the queue overflowed, the registration was disposed or the hub stopped.</summary>
-    public ChannelReader<EventView> Events => _queue.Reader;
+    /// <summary>The queued events, in position order; ends when the queue overflowed, the registration was disposed or the hub stopped.</summary>
+    public async IAsyncEnumerable<EventView> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var view in _queue.Reader.ReadAllAsync(ct))
+        {
+            Interlocked.Decrement(ref _queued);
+            yield return view;
+        }
+    }
 
     /// <summary>False when the event matches and the queue is full.</summary>
     internal bool Offer(EventView view)
@@ -198,7 +205,14 @@ public sealed class LiveRegistration : IDisposable
         var e = view.Event;
         if (e.ProgramId != _programId || (_memberId is { } member && e.MemberId != member) || (_types is not null && !_types.Contains(e.Type)))
             return true;
-        return _queue.Writer.TryWrite(view);
+        if (Interlocked.Increment(ref _queued) > _capacity)
+        {
+            Interlocked.Decrement(ref _queued);
+            return false;
+        }
+        if (!_queue.Writer.TryWrite(view))
+            Interlocked.Decrement(ref _queued); // completed (disposed): nobody reads it any more, not an overflow
+        return true;
     }
 
     internal void Complete() => _queue.Writer.TryComplete();

@@ -44,8 +44,10 @@ internal sealed class EventLogStream(IServiceProvider operationScope, Guid progr
                     await using (var read = operationScope.CreateChildScope())
                     {
                         var db = read.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
-                        await EventLog.EnsureCursorRetainedAsync(db, cursor, ct);
                         page = await EventLog.ReadAsync(db, cursor, batch, types, memberId, ct);
+                        // After the read, not before: retention deletes and moves its mark in one transaction, so a
+                        // read that raced a deletion (and may lack deleted events) always sees the mark here.
+                        await EventLog.EnsureCursorRetainedAsync(db, cursor, ct);
                     }
                     foreach (var e in page)
                     {
@@ -57,7 +59,7 @@ internal sealed class EventLogStream(IServiceProvider operationScope, Guid progr
                         break;
                 }
                 // Live: the hub's queue, minus what the replay already emitted. Ends when the queue overflowed.
-                await foreach (var view in live.Events.ReadAllAsync(ct))
+                await foreach (var view in live.ReadAllAsync(ct))
                 {
                     if (view.Event.Position <= cursor)
                         continue;

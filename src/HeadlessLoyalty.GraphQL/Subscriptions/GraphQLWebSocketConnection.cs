@@ -26,11 +26,12 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
 {
     private static readonly byte[] PingMessage = StreamingExecution.Utf8("""{"type":"ping"}""");
 
-    private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Math.Max(1, options.OutboundBufferSize))
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: a full outbox is an overflow, never a wait
-    });
+    // Unbounded with its own count: the single-reader unbounded channel takes no lock per message (a bounded one locks
+    // on every write, read and Count, which contends when one event fans out to thousands of connections). The bound
+    // is OutboundBufferSize, kept by _queued: a message that would exceed it is an overflow, never a wait.
+    private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int _capacity = Math.Max(1, options.OutboundBufferSize);
+    private int _queued;
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _lifetime = new();
     private int _initReceived;
@@ -227,7 +228,7 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
             // connection's caller state; it lives as long as the operation.
             await using var scope = http.RequestServices.CreateChildScope();
             var flow = scope.ServiceProvider.GetService<GraphQLOutboundFlow>();
-            flow?.Attach(() => _outbox.Reader.Count, options.OutboundBufferSize);
+            flow?.Attach(() => Volatile.Read(ref _queued), options.OutboundBufferSize);
             var result = await StreamingExecution.ExecuteAsync<TSchema>(scope.ServiceProvider, _user, request, null, operation.Token)
                 .ConfigureAwait(false);
             if (operation.Token.IsCancellationRequested)
@@ -295,9 +296,16 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
 
     private void Enqueue(byte[] message)
     {
-        if (_outbox.Writer.TryWrite(message) || Volatile.Read(ref _closeRequested) == 1)
+        if (Volatile.Read(ref _closeRequested) == 1)
             return;
-        Close(GraphQLCloseCodes.SlowConsumer, "Slow consumer: outbound buffer full; reconnect and resume from your last cursor");
+        if (Interlocked.Increment(ref _queued) > _capacity)
+        {
+            Interlocked.Decrement(ref _queued);
+            Close(GraphQLCloseCodes.SlowConsumer, "Slow consumer: outbound buffer full; reconnect and resume from your last cursor");
+            return;
+        }
+        if (!_outbox.Writer.TryWrite(message))
+            Interlocked.Decrement(ref _queued); // closed meanwhile
     }
 
     /// <summary>Idempotent: the first reason wins.</summary>
@@ -326,6 +334,7 @@ internal sealed class GraphQLWebSocketConnection<TSchema>(
         {
             await foreach (var message in _outbox.Reader.ReadAllAsync().ConfigureAwait(false))
             {
+                Interlocked.Decrement(ref _queued);
                 if (Volatile.Read(ref _closeRequested) == 1)
                     break; // queued messages are dropped: the client resumes from its cursor
                 await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);

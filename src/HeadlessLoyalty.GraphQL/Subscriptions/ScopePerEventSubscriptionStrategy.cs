@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.Execution;
+using Microsoft.Extensions.DependencyInjection;
 using ExecutionContext = GraphQL.Execution.ExecutionContext;
 
 namespace HeadlessLoyalty.GraphQL.Subscriptions;
@@ -17,8 +18,26 @@ internal sealed class ScopePerEventSubscriptionStrategy() : SubscriptionExecutio
     {
         if (context.RequestServices is not { } parent)
             return await base.ProcessDataAsync(context, node, value).ConfigureAwait(false);
-        await using var scope = parent.CreateChildScope();
-        context.RequestServices = scope.ServiceProvider;
+        // The child scope is made on the first service asked for: an event whose fields need no service (plain data
+        // from the source) costs no scope at all, which matters when one event fans out to thousands of subscribers.
+        await using var scope = new LazyChildScope(parent);
+        context.RequestServices = scope;
         return await base.ProcessDataAsync(context, node, value).ConfigureAwait(false);
+    }
+
+    /// <summary>A service provider that creates its child scope of the operation's scope when first asked for a service.</summary>
+    private sealed class LazyChildScope(IServiceProvider parent) : IServiceProvider, IKeyedServiceProvider, IAsyncDisposable
+    {
+        private AsyncServiceScope? _scope;
+
+        private IServiceProvider Provider => (_scope ??= parent.CreateChildScope()).ServiceProvider;
+
+        public object? GetService(Type serviceType) => Provider.GetService(serviceType);
+
+        public object? GetKeyedService(Type serviceType, object? serviceKey) => Provider.GetKeyedService(serviceType, serviceKey);
+
+        public object GetRequiredKeyedService(Type serviceType, object? serviceKey) => Provider.GetRequiredKeyedService(serviceType, serviceKey);
+
+        public ValueTask DisposeAsync() => _scope is { } scope ? scope.DisposeAsync() : ValueTask.CompletedTask;
     }
 }

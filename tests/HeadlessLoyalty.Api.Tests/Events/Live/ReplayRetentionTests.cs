@@ -28,8 +28,15 @@ public abstract class ReplayRetentionTests(DatabaseProvider provider)
         var slug = NewSlug("ret");
         await app.CreateProgramAsync(slug);
         var ann = await app.EnrollAsync(slug, "ann@example.com");
-        for (var i = 0; i < 20; i++)
-            await app.PostAsync(slug, new PostPointsInput(ann.Id, LedgerEntryKind.Earn, 1, SourceReference: $"r-{i}"));
+        // A long backlog (written in one go), so the replay is still far from its end when retention strikes, even when
+        // the in-memory socket buffers what the client does not read.
+        await app.WithTenantAsync(slug, async db =>
+        {
+            var now = app.Clock.GetUtcNow();
+            for (var i = 0; i < 2000; i++)
+                DomainEvents.Stage(db, EventTypes.PointsEarned, ann.Id, new PointsEarnedPayload(ann.Id, ann.Email, 1, i + 1, "Earn", null, $"r-{i}"), now, now);
+            await db.SaveChangesAsync();
+        });
         await app.Services.GetRequiredService<EventSequencer>().SequenceAsync();
         var positions = await app.WithTenantAsync(slug, db => db.DomainEvents.OrderBy(e => e.Position).Select(e => e.Position!.Value).ToListAsync());
         var ws = app.Server.CreateWebSocketClient();
@@ -39,12 +46,12 @@ public abstract class ReplayRetentionTests(DatabaseProvider provider)
 
         await client.SubscribeAsync("1", new { after = "0" });
         var received = new List<long> { Position(await client.NextEventAsync()) };
-        // Retention deletes everything up to the 15th event while the client is not reading.
+        // Retention deletes everything up to the 1500th event while the client is not reading.
         var program = await app.WithTenantAsync(slug, db => Task.FromResult(db.Tenant.ProgramId!.Value));
         await app.WithTenantAsync(slug, async db =>
         {
-            db.EventRetentionMarks.Add(new EventRetentionMark { ProgramId = program, DeletedThrough = positions[14], UpdatedAt = app.Clock.GetUtcNow() });
-            db.DomainEvents.RemoveRange(await db.DomainEvents.Where(e => e.Position <= positions[14]).ToListAsync());
+            db.EventRetentionMarks.Add(new EventRetentionMark { ProgramId = program, DeletedThrough = positions[1499], UpdatedAt = app.Clock.GetUtcNow() });
+            db.DomainEvents.RemoveRange(await db.DomainEvents.Where(e => e.Position <= positions[1499]).ToListAsync());
             await db.SaveChangesAsync();
         });
         string? code = null;
@@ -61,7 +68,7 @@ public abstract class ReplayRetentionTests(DatabaseProvider provider)
         Assert.Equal("complete", (await client.ReceiveAsync())!["type"]!.GetValue<string>());
         // What arrived before the refusal is a prefix of the log: nothing was skipped.
         Assert.Equal(positions.Take(received.Count), received);
-        Assert.True(received.Count < 15, $"the replay should have been overtaken, got {received.Count} events");
+        Assert.True(received.Count < 1500, $"the replay should have been overtaken, got {received.Count} events");
     }
 }
 
