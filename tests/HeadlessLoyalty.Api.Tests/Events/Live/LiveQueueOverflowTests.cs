@@ -34,16 +34,11 @@ public abstract class LiveQueueOverflowTests(DatabaseProvider provider)
         await app.CreateProgramAsync(slug);
         var ann = await app.EnrollAsync(slug, "ann@example.com");
         await sequencer.SequenceAsync();
-        var ws = app.Server.CreateWebSocketClient();
-        ws.SubProtocols.Add("graphql-transport-ws");
-        using var client = new GraphQLWsTestClient(await ws.ConnectAsync(new Uri(app.Server.BaseAddress, "graphql"), CancellationToken.None));
-        await client.InitAsync(app.MintToken(slug, Roles.Partner));
+        using var client = await app.ConnectAsync(app.MintToken(slug, Roles.Partner));
 
         await client.SubscribeAsync("1", new { after = "0" });
         var received = new List<long> { Position(await client.NextEventAsync()) };
-        using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-            while (hub.RegistrationCount == 0)
-                await Task.Delay(10, guard.Token);
+        await app.WaitForLiveAsync();
         for (var i = 0; i < 200; i++)
             await app.PostAsync(slug, new PostPointsInput(ann.Id, LedgerEntryKind.Earn, 1, SourceReference: $"burst-{i}"));
         await sequencer.SequenceAsync();

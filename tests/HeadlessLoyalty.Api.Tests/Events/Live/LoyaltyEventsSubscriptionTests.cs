@@ -43,26 +43,11 @@ public abstract class LoyaltyEventsSubscriptionTests(DatabaseFixture fixture)
         _app.WithTenantAsync(slug, db => db.DomainEvents.Where(e => e.Position != null && (member == null || e.MemberId == member))
             .OrderBy(e => e.Position).Select(e => e.Position!.Value).ToListAsync());
 
-    private async Task<GraphQLWsTestClient> ConnectAsync(string token)
-    {
-        var ws = _app.Server.CreateWebSocketClient();
-        ws.SubProtocols.Add("graphql-transport-ws");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var client = new GraphQLWsTestClient(await ws.ConnectAsync(new Uri(_app.Server.BaseAddress, "graphql"), timeout.Token));
-        await client.InitAsync(token);
-        return client;
-    }
+    private Task<GraphQLWsTestClient> ConnectAsync(string token) => _app.ConnectAsync(token);
 
-    /// <summary>Waits until the hub holds more live registrations than <paramref name="before"/> (the subscription went live).</summary>
-    private async Task WaitForLiveAsync(int before)
-    {
-        var hub = _app.Services.GetRequiredService<EventLogHub>();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // against a hang, not a timing assertion
-        while (hub.RegistrationCount <= before)
-            await Task.Delay(10, guard.Token);
-    }
+    private Task WaitForLiveAsync(int before) => _app.WaitForLiveAsync(before);
 
-    private int Registrations => _app.Services.GetRequiredService<EventLogHub>().RegistrationCount;
+    private int Registrations => _app.LiveRegistrations();
 
     [DbFact]
     public async Task It_replays_from_the_cursor_then_goes_live_with_no_gap_and_no_duplicate()

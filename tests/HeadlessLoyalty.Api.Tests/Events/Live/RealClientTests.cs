@@ -23,7 +23,7 @@ public sealed class RealClientTests
         var directory = ClientDirectory();
         Assert.True(Directory.Exists(Path.Combine(directory, "node_modules", "graphql-ws")),
             $"graphql-ws is not installed in {directory}: scripts/test.sh runs npm ci there");
-        var port = FreePort();
+        var port = LiveTestSupport.FreePort();
         await using var app = new LoyaltyApiFactory(await TestDatabase.CreateAsync(DatabaseProvider.Sqlite));
         app.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         app.StartServer();
@@ -33,14 +33,11 @@ public sealed class RealClientTests
         await app.Services.GetRequiredService<EventSequencer>().SequenceAsync();
         var token = app.MintToken(slug, Roles.Partner);
         var url = $"ws://127.0.0.1:{port}/graphql";
-        var hub = app.Services.GetRequiredService<EventLogHub>();
 
         // Replay (the enrollment) then live (two earnings written once the subscription is live).
         var (exit, stdout, stderr) = await RunNodeAsync(directory, $"run-loyalty-events.mjs {url} {token} 0 3", async () =>
         {
-            using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (hub.RegistrationCount == 0)
-                await Task.Delay(10, guard.Token);
+            await app.WaitForLiveAsync();
             await app.PostAsync(slug, new PostPointsInput(ann.Id, LedgerEntryKind.Earn, 5));
             await app.PostAsync(slug, new PostPointsInput(ann.Id, LedgerEntryKind.Earn, 6));
         });
@@ -56,13 +53,6 @@ public sealed class RealClientTests
         Assert.Equal(first.Skip(1).Select(e => e!["position"]!.GetValue<long>()), resumed);
         var positions = await app.WithTenantAsync(slug, db => db.DomainEvents.OrderBy(e => e.Position).Select(e => e.Position!.Value).ToListAsync());
         Assert.Equal(positions, first.Select(e => e!["position"]!.GetValue<long>()));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string ClientDirectory([CallerFilePath] string thisFile = "") =>

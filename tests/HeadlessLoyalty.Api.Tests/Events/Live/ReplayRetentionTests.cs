@@ -39,10 +39,7 @@ public abstract class ReplayRetentionTests(DatabaseProvider provider)
         });
         await app.Services.GetRequiredService<EventSequencer>().SequenceAsync();
         var positions = await app.WithTenantAsync(slug, db => db.DomainEvents.OrderBy(e => e.Position).Select(e => e.Position!.Value).ToListAsync());
-        var ws = app.Server.CreateWebSocketClient();
-        ws.SubProtocols.Add("graphql-transport-ws");
-        using var client = new GraphQLWsTestClient(await ws.ConnectAsync(new Uri(app.Server.BaseAddress, "graphql"), CancellationToken.None));
-        await client.InitAsync(app.MintToken(slug, Roles.Partner));
+        using var client = await app.ConnectAsync(app.MintToken(slug, Roles.Partner));
 
         await client.SubscribeAsync("1", new { after = "0" });
         var received = new List<long> { Position(await client.NextEventAsync()) };

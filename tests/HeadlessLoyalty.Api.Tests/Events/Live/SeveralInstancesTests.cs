@@ -22,16 +22,9 @@ namespace HeadlessLoyalty.Api.Tests.Events.Live;
 /// </summary>
 public sealed class SeveralInstancesTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static LoyaltyApiFactory Instance(TestDatabase database, IReadOnlyDictionary<string, string?> settings, out Uri address)
     {
-        var port = FreePort();
+        var port = LiveTestSupport.FreePort();
         var factory = new LoyaltyApiFactory(database, settings);
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         factory.StartServer();
@@ -76,10 +69,7 @@ public sealed class SeveralInstancesTests
             {
                 await onB.SubscribeAsync("1", new { after = "0" });
                 received.Add(Position(await onB.NextEventAsync())); // the enrollment, replayed by B
-                var hub = b.Services.GetRequiredService<EventLogHub>();
-                using (var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-                    while (hub.RegistrationCount == 0)
-                        await Task.Delay(10, guard.Token);
+                await b.WaitForLiveAsync();
 
                 await RenameOverHttpAsync(aAddress, admin, ann.Id, 0);                 // written on A ...
                 var live = await onB.NextEventAsync();                                  // ... delivered live by B
