@@ -195,12 +195,14 @@ public sealed class FakeWooCommerce : IAsyncDisposable
                 return (200, new JsonArray([.. Orders.Values
                     .Where(o => DateTime.TryParse((string?)o["date_modified_gmt"], System.Globalization.CultureInfo.InvariantCulture,
                         System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var m) ? m > after : true)
-                    .OrderBy(o => (long)o["id"]!).Select(o => o.DeepClone())]));
+                    .OrderBy(IdOf).Select(o => o.DeepClone())]));
             }
             default:
                 return (404, Error("rest_no_route", "No route was found matching the URL and request method.", 404));
         }
     }
+
+    private static long IdOf(JsonObject o) => long.Parse(o["id"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonObject WebhookJson(FakeWooWebhook w) => new()
     {
@@ -223,7 +225,7 @@ public sealed class FakeWooCommerce : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<FakeDeliveryResult>> SendOrderUpdatedAsync(JsonObject order)
     {
-        Orders[(long)order["id"]!] = (JsonObject)order.DeepClone();
+        Orders[IdOf(order)] = (JsonObject)order.DeepClone();
         var results = new List<FakeDeliveryResult>();
         foreach (var hook in Webhooks.Values.Where(w => w.Topic == "order.updated" && w.Status == "active").OrderBy(w => w.Id))
             results.Add(await SendSignedAsync(hook, FakeStoreHost.PhpJson(order)));
