@@ -129,6 +129,21 @@ public sealed class StoreConnectionTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_store_url_on_an_internal_address_is_refused_at_connect_time(string provider)
+    {
+        // SSRF: an admin's store URL may not reach the host's network (loopback is allowed here only by the test switch).
+        await using var t = await StoreTestApp.StartAsync(provider);
+
+        var privateHost = await t.ConnectWooAsync(url: "https://10.1.2.3");
+        var linkLocal = await t.ConnectShopifyAsync(url: "https://169.254.169.254");
+
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(privateHost));
+        Assert.Contains("private address", privateHost.GetProperty("userErrors")[0].GetProperty("message").GetString());
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(linkLocal));
+        Assert.Equal(0, (await t.Admin.FieldAsync("{ storeConnections { id } }", "storeConnections")).GetArrayLength());
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Reconnecting_the_same_url_resumes_the_same_connection(string provider)
     {
         await using var t = await StoreTestApp.StartAsync(provider);
