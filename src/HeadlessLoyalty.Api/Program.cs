@@ -6,6 +6,7 @@ using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Checkout;
 using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
@@ -21,6 +22,7 @@ builder.AddLoyaltyJobs(args);
 builder.AddLoyaltyEvents(args);
 builder.AddLoyaltyWebhooks(args);
 builder.AddLoyaltyStores();
+builder.AddLoyaltyCheckout();
 builder.AddLoyaltyStoreIngest(args);
 
 var app = builder.Build();
@@ -32,6 +34,7 @@ app.UseLoyaltyAuth();
 app.MapHealth();
 app.MapLoyaltyGraphQL();
 app.MapStoreWebhooks();
+app.MapShopifyAppProxy();
 
 await app.RunAsync();
 return 0;

@@ -59,6 +59,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<StoreAuditEntry> StoreAuditEntries => Set<StoreAuditEntry>();
     public DbSet<StoreDelivery> StoreDeliveries => Set<StoreDelivery>();
     public DbSet<StoreCatalogItem> StoreCatalogItems => Set<StoreCatalogItem>();
+    public DbSet<Stores.Checkout.CheckoutDiscount> CheckoutDiscounts => Set<Stores.Checkout.CheckoutDiscount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -442,6 +443,8 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.HasIndex(x => new { x.ConnectionId, x.Kind, x.ExternalId }).IsUnique();
             e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
         });
+
+        b.Entity<Stores.Checkout.CheckoutDiscount>(Stores.Checkout.CheckoutDiscount.Configure);
 
         foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
         {

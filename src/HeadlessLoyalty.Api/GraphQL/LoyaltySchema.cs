@@ -58,6 +58,7 @@ public sealed class QueryType : ObjectGraphType
         WebhookFields.AddQueries(this);
         Stores.Ingest.StoreDeliveryFields.AddQueries(this);
         Stores.StoreFields.AddQueries(this);
+        Stores.Checkout.CheckoutFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -81,5 +82,6 @@ public sealed class MutationType : ObjectGraphType
         EventFields.AddMutations(this);
         WebhookFields.AddMutations(this);
         Stores.StoreFields.AddMutations(this);
+        Stores.Checkout.CheckoutFields.AddMutations(this);
     }
 }

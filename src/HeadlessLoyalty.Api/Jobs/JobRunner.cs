@@ -40,7 +40,9 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<TenantContext>().Set(programId);
-            processed = await job.RunForProgram(scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>(), clock, ct);
+            processed = job.RunWithServices is { } withServices
+                ? await withServices(scope.ServiceProvider, ct)
+                : await job.RunForProgram(scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>(), clock, ct);
         }
         catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
         {

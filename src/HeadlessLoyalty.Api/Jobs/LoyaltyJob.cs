@@ -13,7 +13,11 @@ namespace HeadlessLoyalty.Api.Jobs;
 /// A background job: the work it does for ONE program (the scope's tenant is that program), returning how many
 /// items it changed. It must be idempotent: a rerun over the same data changes nothing and returns 0.
 /// </summary>
-public sealed record LoyaltyJob(string Name, string Description, Func<LoyaltyDbContext, TimeProvider, CancellationToken, Task<int>> RunForProgram);
+public sealed record LoyaltyJob(string Name, string Description, Func<LoyaltyDbContext, TimeProvider, CancellationToken, Task<int>> RunForProgram)
+{
+    /// <summary>For a job that needs more than the database (a store's API): runs with the program scope's services instead of <see cref="RunForProgram"/>.</summary>
+    public Func<IServiceProvider, CancellationToken, Task<int>>? RunWithServices { get; init; }
+}
 
 /// <summary>The jobs of the engine. Each feature adds its own here, with a default schedule in <see cref="JobsOptions"/>.</summary>
 public static class LoyaltyJobs
@@ -55,7 +59,15 @@ public static class LoyaltyJobs
         "Deletes the program's logged events recorded more than Events:RetentionDays ago (default 30); a consumer whose cursor is older gets EVENTS_CURSOR_EXPIRED.",
         (db, clock, ct) => Events.EventRetention.RunAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention];
+    /// <summary>Every 10 minutes by default: a checkout discount lives 2 hours, and its points should come back soon after it ends.</summary>
+    public static readonly LoyaltyJob CheckoutDiscountExpiry = new("checkout-discount-expiry",
+        "Returns the points of checkout discounts (applyPointsAtCheckout) unused an hour after they ended: deletes each on its store, marks its coupon expired and credits the points back (once per discount).",
+        (_, _, _) => throw new InvalidOperationException("checkout-discount-expiry runs with the scope's services."))
+    {
+        RunWithServices = (services, ct) => services.GetRequiredService<Stores.Checkout.CheckoutOperations>().ExpireAsync(ct),
+    };
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, CheckoutDiscountExpiry, Segments, EventRetention];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }
