@@ -67,7 +67,7 @@ public static class LoyaltyJobs
         RunWithServices = (services, ct) => services.GetRequiredService<Stores.Checkout.CheckoutOperations>().ExpireAsync(ct),
     };
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, CheckoutDiscountExpiry, Segments, EventRetention];
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention, CheckoutDiscountExpiry];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

@@ -12,8 +12,8 @@ public static class CheckoutFields
 {
     public static void AddQueries(ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<CheckoutType>>("checkout")
-            .Description("The member's balance and what it is worth at a store's checkout, under the connection's points-discount settings (storefront for its own member, pos, admin).")
+        query.Field<CheckoutType>("checkout")
+            .Description("The member's balance and what it is worth at a store's checkout, under the connection's points-discount settings; null with an error (STORE_NOT_RESOLVED, STORE_CONNECTION_NOT_FOUND, MEMBER_NOT_FOUND) when there is no such checkout (storefront for its own member, pos, admin).")
             .AuthorizeWithRoles(Roles.Storefront, Roles.Pos, Roles.Admin)
             .Argument<MemberLookupInputType>("member", "The member (required for staff; a storefront may leave it out).")
             .Argument<IdGraphType>("connectionId", "Global id of the store connection (default: the member's store).")

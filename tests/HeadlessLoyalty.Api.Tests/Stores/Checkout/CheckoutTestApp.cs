@@ -76,7 +76,7 @@ internal sealed class CheckoutTestApp : IAsyncDisposable
         return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 
-    public HttpClient Storefront() => T.App.CreateClient(T.App.MintToken(T.Slug, Roles.Storefront, Member.Id));
+    public HttpClient Storefront() => T.App.CreateClient(T.App.MintToken(T.Slug, Roles.Storefront, Member.Id, lifetime: TimeSpan.FromDays(1)));
 
     public Task<JsonElement> ApplyAsync(HttpClient client, long points, string key, object? member = null) =>
         client.FieldAsync(Apply, "applyPointsAtCheckout", new { input = new { points, idempotencyKey = key, connectionId = ConnectionId, member } });
