@@ -59,6 +59,7 @@ public sealed class QueryType : ObjectGraphType
         Stores.Ingest.StoreDeliveryFields.AddQueries(this);
         Stores.StoreFields.AddQueries(this);
         Stores.Checkout.CheckoutFields.AddQueries(this);
+        Stores.Pos.PosFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -83,5 +84,6 @@ public sealed class MutationType : ObjectGraphType
         WebhookFields.AddMutations(this);
         Stores.StoreFields.AddMutations(this);
         Stores.Checkout.CheckoutFields.AddMutations(this);
+        Stores.Pos.PosFields.AddMutations(this);
     }
 }

@@ -631,7 +631,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
     }
 
     [DbFact]
-    public async Task Checkout_with_B_connection_or_B_customer_behaves_like_nonexistent_ones_for_A()
+    public async Task Checkout_and_pos_with_B_connection_or_B_customer_behave_like_nonexistent_ones_for_A()
     {
         async Task<(string Slug, Guid Connection, MemberView Member)> SeedAsync(string prefix)
         {
@@ -678,6 +678,16 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         using var proxied = await anonymous.GetAsync($"/proxy/shopify/{b.Connection}/token?shop={shop}&logged_in_customer_id=1&path_prefix=%2Fapps%2Fl&timestamp={ts}&signature={signature}");
         Assert.Equal(HttpStatusCode.NotFound, proxied.StatusCode);
         Assert.Contains("STORE_CUSTOMER_UNKNOWN", await proxied.Content.ReadAsStringAsync());
+
+        // POS: B's customer is not found by any key, and cannot be redeemed for.
+        var bMember = b.Member;
+        foreach (var key in new[] { bMember.Email, bMember.MemberCode, bMember.MemberNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            using var found = await pos.PostGraphQLAsync("query($s: String!) { posCustomers(search: $s) { id email } }", new { s = key });
+            Assert.DoesNotContain(bMember.Email, found.Data.GetProperty("posCustomers").EnumerateArray().Select(m => m.GetProperty("email").GetString()));
+        }
+        using (var redeem = await pos.PostGraphQLAsync("mutation($m: ID!) { redeemAtPos(input: { member: { id: $m }, points: 100, transactionReference: \"t\", idempotencyKey: \"z\" }) { points userErrors { code } } }", new { m = MemberId(bMember.Id) }))
+            Assert.Equal(["MEMBER_NOT_FOUND"], redeem.UserErrorCodes("redeemAtPos"));
 
         foreach (var (slug, member) in new[] { (a.Slug, a.Member.Id), (b.Slug, b.Member.Id) })
             Assert.Equal(2_000, await _app.WithTenantAsync(slug, async db => (await db.Balances.AsNoTracking().SingleAsync(x => x.MemberId == member)).Approved));
