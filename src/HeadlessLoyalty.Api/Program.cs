@@ -8,6 +8,7 @@ using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Stores.Checkout;
 using HeadlessLoyalty.Api.Stores.Ingest;
+using HeadlessLoyalty.Api.Stores.Pos;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
 
@@ -23,6 +24,7 @@ builder.AddLoyaltyEvents(args);
 builder.AddLoyaltyWebhooks(args);
 builder.AddLoyaltyStores();
 builder.AddLoyaltyCheckout();
+builder.AddShopifyPosSessionTokens();
 builder.AddLoyaltyStoreIngest(args);
 
 var app = builder.Build();
