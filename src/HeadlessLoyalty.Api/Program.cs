@@ -9,6 +9,7 @@ using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Stores.Checkout;
 using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Stores.Pos;
+using HeadlessLoyalty.Api.Stores.Shopify;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
 
@@ -25,6 +26,7 @@ builder.AddLoyaltyWebhooks(args);
 builder.AddLoyaltyStores();
 builder.AddLoyaltyCheckout();
 builder.AddShopifyPosSessionTokens();
+builder.AddShopifyMetafieldSync(args);
 builder.AddLoyaltyStoreIngest(args);
 
 var app = builder.Build();
