@@ -6,7 +6,10 @@ using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Operations;
 using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Checkout;
 using HeadlessLoyalty.Api.Stores.Ingest;
+using HeadlessLoyalty.Api.Stores.Pos;
+using HeadlessLoyalty.Api.Stores.Shopify;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.Api.Webhooks;
 
@@ -21,6 +24,9 @@ builder.AddLoyaltyJobs(args);
 builder.AddLoyaltyEvents(args);
 builder.AddLoyaltyWebhooks(args);
 builder.AddLoyaltyStores();
+builder.AddLoyaltyCheckout();
+builder.AddShopifyPosSessionTokens();
+builder.AddShopifyMetafieldSync(args);
 builder.AddLoyaltyStoreIngest(args);
 
 var app = builder.Build();
@@ -32,6 +38,7 @@ app.UseLoyaltyAuth();
 app.MapHealth();
 app.MapLoyaltyGraphQL();
 app.MapStoreWebhooks();
+app.MapShopifyAppProxy();
 
 await app.RunAsync();
 return 0;

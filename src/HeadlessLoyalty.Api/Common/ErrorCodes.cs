@@ -35,6 +35,9 @@ public static class ErrorCodes
     public const string StoreDisconnected = "STORE_DISCONNECTED";
     public const string StoreCustomerUnknown = "STORE_CUSTOMER_UNKNOWN";
     public const string StoreNotResolved = "STORE_NOT_RESOLVED";
+    public const string AppProxySignatureInvalid = "APP_PROXY_SIGNATURE_INVALID";
+    public const string AppProxyLoggedOut = "APP_PROXY_LOGGED_OUT";
+    public const string CheckoutTokensUnavailable = "CHECKOUT_TOKENS_UNAVAILABLE";
     public const string ActivityNotFound = "ACTIVITY_NOT_FOUND";
     public const string ActivityLimitReached = "ACTIVITY_LIMIT_REACHED";
     public const string JobNotFound = "JOB_NOT_FOUND";

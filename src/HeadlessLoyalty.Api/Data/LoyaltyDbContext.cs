@@ -60,6 +60,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<StoreDelivery> StoreDeliveries => Set<StoreDelivery>();
     public DbSet<StoreCatalogItem> StoreCatalogItems => Set<StoreCatalogItem>();
     public DbSet<StoreReconciliationState> StoreReconciliationStates => Set<StoreReconciliationState>();
+    public DbSet<Stores.Checkout.CheckoutDiscount> CheckoutDiscounts => Set<Stores.Checkout.CheckoutDiscount>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters on every query (EF parameterizes it per execution).</summary>
@@ -450,6 +451,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.LastError).HasMaxLength(StoreReconciliationState.MaxErrorLength);
             e.HasOne<StoreConnection>().WithMany().HasForeignKey(x => x.ConnectionId).OnDelete(DeleteBehavior.Restrict);
         });
+        b.Entity<Stores.Checkout.CheckoutDiscount>(Stores.Checkout.CheckoutDiscount.Configure);
 
         foreach (var type in b.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
         {

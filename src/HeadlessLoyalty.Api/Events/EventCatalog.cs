@@ -19,7 +19,7 @@ public static class EventCatalog
         (EventTypes.PointsEarned, typeof(PointsEarnedPayload), "Earned or bonus points became spendable."),
         (EventTypes.EligibleForReward, typeof(EligibleForRewardPayload), "The spendable balance just reached the cheapest enabled reward's cost (once per crossing)."),
         (EventTypes.PointsRedeemed, typeof(PointsRedeemedPayload), "Points were spent on a reward."),
-        (EventTypes.PointsRedeemedAtPos, typeof(PointsRedeemedAtPosPayload), "Points were spent at a point of sale (declared; produced once POS redemption exists)."),
+        (EventTypes.PointsRedeemedAtPos, typeof(PointsRedeemedAtPosPayload), "Points were spent at a point of sale (redeemAtPos): the store, till location and POS transaction they paid for."),
         (EventTypes.PointsExpireIn30Days, typeof(PointsExpiringPayload), "Some points lapse in 30 days."),
         (EventTypes.PointsExpireIn7Days, typeof(PointsExpiringPayload), "Some points lapse in 7 days."),
         (EventTypes.PointsExpireIn3Days, typeof(PointsExpiringPayload), "Some points lapse in 3 days."),

@@ -96,7 +96,7 @@ public sealed record TierResetWarningPayload(
     decimal ProgressNeededToRenew, string PeriodEndPolicy);
 
 /// <summary>
-/// points.redeemed_at_pos: points spent at a point of sale (declared; its producer arrives with POS redemption): the
+/// points.redeemed_at_pos: points spent at a point of sale (redeemAtPos): the
 /// store and till location, the POS transaction's reference and what the points paid for.
 /// </summary>
 public sealed record PointsRedeemedAtPosPayload(

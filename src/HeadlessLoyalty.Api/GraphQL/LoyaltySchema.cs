@@ -59,6 +59,8 @@ public sealed class QueryType : ObjectGraphType
         WebhookFields.AddQueries(this);
         Stores.Ingest.StoreDeliveryFields.AddQueries(this);
         Stores.StoreFields.AddQueries(this);
+        Stores.Checkout.CheckoutFields.AddQueries(this);
+        Stores.Pos.PosFields.AddQueries(this);
         this.AddNodeField(nodes).AuthorizeWithRoles(Auth.Roles.All.ToArray());
     }
 }
@@ -82,6 +84,8 @@ public sealed class MutationType : ObjectGraphType
         EventFields.AddMutations(this);
         WebhookFields.AddMutations(this);
         Stores.StoreFields.AddMutations(this);
+        Stores.Checkout.CheckoutFields.AddMutations(this);
+        Stores.Pos.PosFields.AddMutations(this);
     }
 }
 

@@ -16,6 +16,8 @@ public sealed class JobsOptions
 
     public JobSchedule CouponExpiry { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
+    public JobSchedule CheckoutDiscountExpiry { get; set; } = new() { Interval = TimeSpan.FromMinutes(10) };
+
     /// <summary>Daily: segment thresholds are whole days and the run reclassifies every member (see <see cref="LoyaltyJobs.Segments"/>).</summary>
     public JobSchedule Segments { get; set; } = new() { Interval = TimeSpan.FromDays(1) };
 
@@ -31,6 +33,7 @@ public sealed class JobsOptions
         "expiry" => Expiry,
         "tiers" => Tiers,
         "coupon-expiry" => CouponExpiry,
+        "checkout-discount-expiry" => CheckoutDiscountExpiry,
         "segments" => Segments,
         "event-retention" => EventRetention,
         "store-reconciliation" => StoreReconciliation,

@@ -63,7 +63,13 @@ public static class LoyaltyJobs
         (_, _, _) => throw new InvalidOperationException("store-reconciliation runs with services."),
         (sp, db, clock, ct) => sp.GetRequiredService<Stores.Ingest.StoreReconciliation>().RunForProgramAsync(db, clock, ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention, StoreReconciliation];
+    /// <summary>Every 10 minutes by default: a checkout discount lives 2 hours, and its points should come back soon after it ends.</summary>
+    public static readonly LoyaltyJob CheckoutDiscountExpiry = new("checkout-discount-expiry",
+        "Returns the points of checkout discounts (applyPointsAtCheckout) unused an hour after they ended: deletes each on its store, marks its coupon expired and credits the points back (once per discount).",
+        (_, _, _) => throw new InvalidOperationException("checkout-discount-expiry runs with the scope's services."),
+        (sp, _, _, ct) => sp.GetRequiredService<Stores.Checkout.CheckoutOperations>().ExpireAsync(ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention, StoreReconciliation, CheckoutDiscountExpiry];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

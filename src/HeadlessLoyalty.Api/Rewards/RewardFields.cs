@@ -67,7 +67,7 @@ public static class RewardFields
     /// The member a redemption is for: a storefront token's own member (naming another one finds none), else the
     /// member named by exactly one of id, email, member code or number.
     /// </summary>
-    private static async Task<Guid> MemberIdAsync(IResolveFieldContext c, Data.LoyaltyDbContext db, MemberLookupArgs? by)
+    internal static async Task<Guid> MemberIdAsync(IResolveFieldContext c, Data.LoyaltyDbContext db, MemberLookupArgs? by)
     {
         var caller = c.Caller();
         var storefront = caller.IsInRole(Roles.Storefront) && !caller.Roles.Any(r => r != Roles.Storefront);

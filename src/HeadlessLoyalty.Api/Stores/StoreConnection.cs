@@ -85,9 +85,9 @@ public sealed class StoreConnection : ITenantOwned
 /// <summary>
 /// What a store's API takes. WooCommerce: <see cref="ConsumerKey"/> (ck_...) and <see cref="ConsumerSecret"/> (cs_...).
 /// Shopify: <see cref="AccessToken"/> (Admin API access token) and <see cref="ClientSecret"/> (the app's client secret,
-/// which signs Shopify's webhooks).
+/// which signs Shopify's webhooks); optionally <see cref="ApiKey"/> (the app's API key: the audience of its POS session tokens).
 /// </summary>
-public sealed record StoreCredentials(string? ConsumerKey, string? ConsumerSecret, string? AccessToken, string? ClientSecret);
+public sealed record StoreCredentials(string? ConsumerKey, string? ConsumerSecret, string? AccessToken, string? ClientSecret, string? ApiKey = null);
 
 /// <summary>One line of a store connection's audit log (connect, disconnect, settings, pause/resume, coupon redemptions).</summary>
 public sealed class StoreAuditEntry : ITenantOwned

@@ -28,6 +28,15 @@ public sealed class StoreCouponService(
         var (connection, customerId) = await RouteAsync(coupon.MemberId, ct);
         if (connection is null)
             return null;
+        return await CreateOnAsync(connection, customerId, coupon, ct);
+    }
+
+    /// <summary>
+    /// Creates the coupon on <paramref name="connection"/> (the checkout names its store) for the member's customer id
+    /// there; returns the id <see cref="DeleteAsync"/> takes. Same refusals as <see cref="CreateAsync"/>.
+    /// </summary>
+    public async Task<string> CreateOnAsync(StoreConnection connection, string? customerId, StoreCoupon coupon, CancellationToken ct)
+    {
         if (connection.Status == StoreConnectionStatus.Paused)
             throw new StorePausedException(connection.Id);
         var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials!);

@@ -141,8 +141,9 @@ public sealed class StoreCredentialsArgs
     public string? ConsumerSecret { get; set; }
     public string? AccessToken { get; set; }
     public string? ClientSecret { get; set; }
+    public string? ApiKey { get; set; }
 
-    public StoreCredentials ToCredentials() => new(ConsumerKey, ConsumerSecret, AccessToken, ClientSecret);
+    public StoreCredentials ToCredentials() => new(ConsumerKey, ConsumerSecret, AccessToken, ClientSecret, ApiKey);
 }
 
 public sealed class StoreCredentialsInputType : InputObjectGraphType<StoreCredentialsArgs>
@@ -154,7 +155,8 @@ public sealed class StoreCredentialsInputType : InputObjectGraphType<StoreCreden
         Field<StringGraphType>("consumerKey").Description("WooCommerce consumer key (`ck_...`); a read/write key lets us register the webhook and create coupons.");
         Field<StringGraphType>("consumerSecret").Description("WooCommerce consumer secret (`cs_...`).");
         Field<StringGraphType>("accessToken").Description("Shopify Admin API access token.");
-        Field<StringGraphType>("clientSecret").Description("Shopify app client secret (it signs Shopify's webhooks).");
+        Field<StringGraphType>("clientSecret").Description("Shopify app client secret (it signs Shopify's webhooks, app proxy calls and POS session tokens).");
+        Field<StringGraphType>("apiKey").Description("Shopify app API key (client id): the audience of the app's POS session tokens; without it, POS session tokens from this shop are refused.");
     }
 }
 

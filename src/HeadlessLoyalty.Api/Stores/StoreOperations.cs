@@ -274,7 +274,7 @@ public sealed class StoreOperations(
     private static StoreCredentials Clean(StorePlatform platform, StoreCredentials c)
     {
         static string? T(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
-        var clean = new StoreCredentials(T(c.ConsumerKey), T(c.ConsumerSecret), T(c.AccessToken), T(c.ClientSecret));
+        var clean = new StoreCredentials(T(c.ConsumerKey), T(c.ConsumerSecret), T(c.AccessToken), T(c.ClientSecret), T(c.ApiKey));
         var missing = platform == StorePlatform.WooCommerce
             ? clean.ConsumerKey is null || clean.ConsumerSecret is null
             : clean.AccessToken is null || clean.ClientSecret is null;

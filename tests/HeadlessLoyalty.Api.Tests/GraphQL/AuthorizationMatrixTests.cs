@@ -81,6 +81,10 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         ["Mutation.resumeStore"] = [Roles.Admin],
         ["Mutation.disconnectStore"] = [Roles.Admin],
         ["Mutation.updateStoreSettings"] = [Roles.Admin],
+        ["Query.checkout"] = [Roles.Admin, Roles.Pos, Roles.Storefront],
+        ["Mutation.applyPointsAtCheckout"] = [Roles.Admin, Roles.Pos, Roles.Storefront],
+        ["Query.posCustomers"] = [Roles.Admin, Roles.Pos],
+        ["Mutation.redeemAtPos"] = [Roles.Admin, Roles.Pos],
     };
 
     public static TheoryData<string, string> Matrix()
@@ -185,6 +189,12 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Mutation.resumeStore" => ("mutation($id: ID!) { resumeStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
         "Mutation.disconnectStore" => ("mutation($id: ID!) { disconnectStore(input: { id: $id }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
         "Mutation.updateStoreSettings" => ("mutation($id: ID!) { updateStoreSettings(input: { id: $id, settings: { awardOn: COMPLETED_ONLY } }) { connection { id } userErrors { code } } }", new { id = StoreId(Guid.NewGuid()) }),
+        // No store connected: refused (STORE_NOT_RESOLVED / INVALID_INPUT) after the role check.
+        "Query.checkout" => ("{ checkout { balance } }", new { }),
+        "Mutation.applyPointsAtCheckout" => ("mutation { applyPointsAtCheckout(input: { points: 1000, idempotencyKey: \"matrix\" }) { discount { id } userErrors { code } } }", new { }),
+        "Query.posCustomers" => ("{ posCustomers(search: \"matrix@example.com\") { id } }", new { }),
+        "Mutation.redeemAtPos" => ("mutation($id: ID!, $key: String!) { redeemAtPos(input: { member: { id: $id }, points: 10, transactionReference: \"sale\", idempotencyKey: $key }) { points userErrors { code } } }",
+            new { id = MemberId(memberId), key = Guid.NewGuid().ToString() }),
         _ => throw new ArgumentException($"No operation for {field}: add one when adding the field to the table.", nameof(field)),
     };
 

@@ -640,6 +640,70 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
     }
 
     [DbFact]
+    public async Task Checkout_and_pos_with_B_connection_or_B_customer_behave_like_nonexistent_ones_for_A()
+    {
+        async Task<(string Slug, Guid Connection, MemberView Member)> SeedAsync(string prefix)
+        {
+            var slug = NewSlug(prefix);
+            await _app.CreateProgramAsync(slug);
+            var member = await _app.EnrollAsync(slug, $"{slug}@example.com");
+            await _app.AdjustAsync(slug, member.Id, 2_000);
+            var secrets = _app.Services.GetRequiredService<StoreSecrets>();
+            var id = Guid.NewGuid();
+            await _app.WithTenantAsync(slug, async db =>
+            {
+                db.StoreConnections.Add(new StoreConnection
+                {
+                    Id = id, Platform = StorePlatform.Shopify, Url = $"https://{slug}.myshopify.com", Status = StoreConnectionStatus.Active,
+                    ProtectedCredentials = secrets.ProtectCredentials(new StoreCredentials(null, null, "shpat_x", "proxysecret")),
+                    ProtectedWebhookSecret = secrets.ProtectWebhookSecret("proxysecret"), ConnectedAt = _app.Clock.GetUtcNow(),
+                });
+                db.MemberExternalIds.Add(new MemberExternalId { Id = Guid.NewGuid(), MemberId = member.Id, Store = StoreConnection.KeyOf(id), ExternalId = prefix == "ca" ? "1" : "2" });
+                await db.SaveChangesAsync();
+            });
+            return (slug, id, member);
+        }
+        var a = await SeedAsync("ca");
+        var b = await SeedAsync("cb");
+        using var pos = _app.CreateClient(_app.MintToken(a.Slug, Roles.Pos));
+
+        using (var quote = await pos.PostGraphQLAsync("query($m: ID!, $c: ID!) { checkout(member: { id: $m }, connectionId: $c) { balance } }", new { m = MemberId(a.Member.Id), c = StoreId(b.Connection) }))
+            Assert.Equal(["STORE_CONNECTION_NOT_FOUND"], quote.ErrorCodes);
+        using (var quote = await pos.PostGraphQLAsync("query($m: ID!) { checkout(member: { id: $m }) { balance } }", new { m = MemberId(b.Member.Id) }))
+            Assert.Equal(["MEMBER_NOT_FOUND"], quote.ErrorCodes);
+        using (var apply = await pos.PostGraphQLAsync("mutation($m: ID!, $c: ID!) { applyPointsAtCheckout(input: { member: { id: $m }, connectionId: $c, points: 1000, idempotencyKey: \"x\" }) { discount { id } userErrors { code } } }",
+                   new { m = MemberId(a.Member.Id), c = StoreId(b.Connection) }))
+            Assert.Equal(["STORE_CONNECTION_NOT_FOUND"], apply.UserErrorCodes("applyPointsAtCheckout"));
+        using (var apply = await pos.PostGraphQLAsync("mutation($e: String!) { applyPointsAtCheckout(input: { member: { email: $e }, points: 1000, idempotencyKey: \"y\" }) { discount { id } userErrors { code } } }",
+                   new { e = $"{b.Slug}@example.com" }))
+            Assert.Equal(["MEMBER_NOT_FOUND"], apply.UserErrorCodes("applyPointsAtCheckout"));
+
+        // The app proxy: A's customer "1" is unknown on B's connection, signed with B's secret.
+        var ts = _app.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var shop = $"{b.Slug}.myshopify.com";
+        var message = $"logged_in_customer_id=1path_prefix=/apps/lshop={shop}timestamp={ts}";
+        var signature = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("proxysecret"u8, System.Text.Encoding.UTF8.GetBytes(message)));
+        using var anonymous = _app.CreateClient();
+        using var proxied = await anonymous.GetAsync($"/proxy/shopify/{b.Connection}/token?shop={shop}&logged_in_customer_id=1&path_prefix=%2Fapps%2Fl&timestamp={ts}&signature={signature}");
+        Assert.Equal(HttpStatusCode.NotFound, proxied.StatusCode);
+        Assert.Contains("STORE_CUSTOMER_UNKNOWN", await proxied.Content.ReadAsStringAsync());
+
+        // POS: B's customer is not found by any key, and cannot be redeemed for.
+        var bMember = b.Member;
+        foreach (var key in new[] { bMember.Email, bMember.MemberCode, bMember.MemberNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            using var found = await pos.PostGraphQLAsync("query($s: String!) { posCustomers(search: $s) { id email } }", new { s = key });
+            Assert.DoesNotContain(bMember.Email, found.Data.GetProperty("posCustomers").EnumerateArray().Select(m => m.GetProperty("email").GetString()));
+        }
+        using (var redeem = await pos.PostGraphQLAsync("mutation($m: ID!) { redeemAtPos(input: { member: { id: $m }, points: 100, transactionReference: \"t\", idempotencyKey: \"z\" }) { points userErrors { code } } }", new { m = MemberId(bMember.Id) }))
+            Assert.Equal(["MEMBER_NOT_FOUND"], redeem.UserErrorCodes("redeemAtPos"));
+
+        foreach (var (slug, member) in new[] { (a.Slug, a.Member.Id), (b.Slug, b.Member.Id) })
+            Assert.Equal(2_000, await _app.WithTenantAsync(slug, async db => (await db.Balances.AsNoTracking().SingleAsync(x => x.MemberId == member)).Approved));
+        Assert.Equal(0, await _app.WithTenantAsync(b.Slug, db => db.CheckoutDiscounts.CountAsync()));
+    }
+
+    [DbFact]
     public async Task Jobs_run_by_program_A_never_approve_B_purchases_and_A_sees_only_its_own_runs()
     {
         async Task<(string Slug, Guid Member)> PendingAsync(string prefix)

@@ -58,6 +58,8 @@ public sealed class LoyaltyApiFactory(TestDatabase database, IReadOnlyDictionary
         builder.UseSetting("Webhooks:DispatcherEnabled", "false");
         // Nor the store delivery processor: tests run StoreDeliveryProcessor.RunPendingAsync, or set it to true.
         builder.UseSetting("Stores:Ingest:ProcessorEnabled", "false");
+        // Nor the Shopify metafield sync: tests run ShopifyMetafieldSync.RunOnceAsync.
+        builder.UseSetting("Stores:Metafields:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

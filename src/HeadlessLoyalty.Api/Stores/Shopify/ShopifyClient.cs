@@ -101,6 +101,22 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         return (string?)result?["codeDiscountNode"]?["id"] ?? throw new StoreUnreachableException("Shopify created no discount.");
     }
 
+    /// <summary>
+    /// Sets metafields (at most 25 per call, Shopify's limit) with <c>metafieldsSet</c>: each replaces the owner's value
+    /// for (namespace, key). THROTTLED is retried like every call; user errors throw STORE_UNREACHABLE.
+    /// </summary>
+    public async Task SetMetafieldsAsync(string shopUrl, StoreCredentials credentials, IReadOnlyList<ShopifyMetafield> metafields, CancellationToken ct)
+    {
+        const string mutation = """
+            mutation SetMetafields($metafields: [MetafieldsSetInput!]!) {
+              metafieldsSet(metafields: $metafields) { metafields { id namespace key } userErrors { field code message } }
+            }
+            """;
+        var input = metafields.Select(m => new { ownerId = m.OwnerId, @namespace = m.Namespace, key = m.Key, type = m.Type, value = m.Value }).ToArray();
+        var data = await QueryAsync(shopUrl, credentials, mutation, new { metafields = input }, ct);
+        ThrowOnUserErrors(data["metafieldsSet"], "set the customer's metafields");
+    }
+
     /// <summary>Deletes a code discount.</summary>
     public async Task DeleteDiscountAsync(string shopUrl, StoreCredentials credentials, string id, CancellationToken ct)
     {
@@ -175,3 +191,6 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
     /// <summary>The token lacks the scope for the call (GraphQL error ACCESS_DENIED).</summary>
     private sealed class ShopifyAccessDeniedException() : Exception("ACCESS_DENIED");
 }
+
+/// <summary>One metafield value for <c>metafieldsSet</c> (<see cref="Type"/> e.g. <c>number_integer</c>, <c>single_line_text_field</c>; the value is always a string).</summary>
+public sealed record ShopifyMetafield(string OwnerId, string Namespace, string Key, string Type, string Value);

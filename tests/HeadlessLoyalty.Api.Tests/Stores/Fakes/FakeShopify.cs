@@ -58,6 +58,8 @@ public sealed class FakeShopify : IAsyncDisposable
     public ConcurrentDictionary<string, JsonObject> Discounts { get; } = new();
     /// <summary>Orders as the Admin GraphQL <c>orders</c> query returns them (legacyResourceId, updatedAt, displayFinancialStatus, totalPriceSet, customer...).</summary>
     public ConcurrentDictionary<string, JsonObject> Orders { get; } = new();
+    /// <summary>Metafield values set with metafieldsSet, by (owner id, namespace, key).</summary>
+    public ConcurrentDictionary<(string OwnerId, string Namespace, string Key), string> Metafields { get; } = new();
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
     public ConcurrentQueue<FakeDeliveryResult> Sent { get; } = new();
 
@@ -209,6 +211,23 @@ public sealed class FakeShopify : IAsyncDisposable
                 return Subscriptions.TryRemove(id, out _)
                     ? new JsonObject { ["deletedWebhookSubscriptionId"] = id, ["userErrors"] = new JsonArray() }
                     : new JsonObject { ["deletedWebhookSubscriptionId"] = null, ["userErrors"] = new JsonArray(UserError("id", "Webhook subscription does not exist")) };
+            }
+            case (OperationType.Mutation, "metafieldsSet"):
+            {
+                var list = args.GetValueOrDefault("metafields") as JsonArray
+                    ?? throw new FakeGraphQLError("Argument 'metafields' is required", "argumentLiteralsIncompatible");
+                if (list.Count > 25)
+                    return new JsonObject { ["metafields"] = null, ["userErrors"] = new JsonArray(UserError("metafields", "Exceeded the maximum metafields input limit of 25.", "LESS_THAN_OR_EQUAL_TO")) };
+                var set = new JsonArray();
+                foreach (var m in list.OfType<JsonObject>())
+                {
+                    var (owner, ns, key, type, value) = ((string?)m["ownerId"], (string?)m["namespace"], (string?)m["key"], (string?)m["type"], (string?)m["value"]);
+                    if (owner is null || !owner.StartsWith("gid://shopify/Customer/", StringComparison.Ordinal) || ns is null || key is null || type is null || string.IsNullOrEmpty(value))
+                        return new JsonObject { ["metafields"] = null, ["userErrors"] = new JsonArray(UserError("metafields", "Metafield is invalid.", "INVALID_VALUE")) };
+                    Metafields[(owner, ns, key)] = value;
+                    set.Add(new JsonObject { ["id"] = $"gid://shopify/Metafield/{Interlocked.Increment(ref _nextId)}", ["namespace"] = ns, ["key"] = key, ["value"] = value, ["type"] = type });
+                }
+                return new JsonObject { ["metafields"] = set, ["userErrors"] = new JsonArray() };
             }
             case (OperationType.Mutation, "discountCodeBasicCreate"):
             {
