@@ -3,8 +3,12 @@ using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.Api.Jobs;
+using HeadlessLoyalty.Api.Events;
 using HeadlessLoyalty.Api.Operations;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
+using HeadlessLoyalty.Api.Webhooks;
 
 namespace HeadlessLoyalty.Bench.Host;
 
@@ -26,6 +30,10 @@ internal static class BenchHost
         builder.AddLoyaltyCli(args);
         builder.AddLoyaltyGraphQL();
         builder.AddLoyaltyJobs(args);
+        builder.AddLoyaltyEvents(args);
+        builder.AddLoyaltyWebhooks(args);
+        builder.AddLoyaltyStores();
+        builder.AddLoyaltyStoreIngest(args);
         builder.Services.AddBenchVerbs();
 
         var app = builder.Build();
@@ -36,6 +44,7 @@ internal static class BenchHost
         app.UseLoyaltyAuth();
         app.MapHealth();
         app.MapLoyaltyGraphQL();
+        app.MapStoreWebhooks();
         app.MapRawBalance();
         app.MapBenchStats();
 
