@@ -100,8 +100,10 @@ public static class StoreDeliveryHandler
         if (refunds.Count > 0 || status == "refunded")
         {
             var purchase = await FindPurchaseAsync(c, id);
+            if (purchase is null && !awards)
+                return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}', no purchase was recorded for it (nothing was awarded, nothing to take back).");
             if (purchase is null)
-                notes.Add(status == "refunded" ? $"order {id} refunded but no purchase was recorded for it" : $"refunds of order {id} ignored: no purchase recorded");
+                notes.Add($"refunds of order {id} ignored: no purchase recorded");
             else
             {
                 foreach (var (refundId, amount, reason) in refunds)
