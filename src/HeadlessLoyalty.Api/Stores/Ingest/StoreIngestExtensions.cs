@@ -14,6 +14,9 @@ public sealed class StoreIngestOptions
     /// <summary>How long the endpoint keeps a connection's look-up (status, decrypted secret) in memory; zero: none. Default 5 s.</summary>
     public TimeSpan TargetCacheTime { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Finished delivery receipts older than this many days are deleted by the store-reconciliation job. Default 30.</summary>
+    public int RetentionDays { get; set; } = 30;
+
     /// <summary>Deliveries processed side by side. Default 4.</summary>
     public int ProcessorParallelism { get; set; } = 4;
 }

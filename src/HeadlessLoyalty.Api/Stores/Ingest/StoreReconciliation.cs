@@ -42,11 +42,12 @@ public sealed class StoreReconciliationState : ITenantOwned
 /// without a subscription to our URL → created. The connection's webhook ids are updated.</item>
 /// <item>The first run starts at the connection's (re)connection or resume time: resuming does not back-fill the pause.</item>
 /// </list>
-/// A store failure on one connection is recorded on its state (<c>LastError</c>) and does not stop the others.
+/// A store failure on one connection is recorded on its state (<c>LastError</c>) and does not stop the others. The run
+/// also deletes the program's finished receipts older than <see cref="StoreIngestOptions.RetentionDays"/>.
 /// </summary>
 public sealed class StoreReconciliation(
-    WooCommerceClient woo, ShopifyClient shopify, StoreSecrets secrets, IOptions<StoresOptions> options, StoreDeliverySignal signal,
-    ILogger<StoreReconciliation> log)
+    WooCommerceClient woo, ShopifyClient shopify, StoreSecrets secrets, IOptions<StoresOptions> options, IOptions<StoreIngestOptions> ingest,
+    StoreDeliverySignal signal, ILogger<StoreReconciliation> log)
 {
     public const string JobName = "store-reconciliation";
     /// <summary>Asked again each run: an order modified in the same second as the last one seen is not missed.</summary>
@@ -54,7 +55,18 @@ public sealed class StoreReconciliation(
     public const int PageSize = 100;
     public const int MaxPagesPerRun = 50;
 
-    /// <summary>Reconciles the program's live connections; returns the orders queued plus the webhooks repaired.</summary>
+    /// <summary>
+    /// Deletes the program's finished delivery receipts received more than <see cref="StoreIngestOptions.RetentionDays"/>
+    /// ago (pending ones stay). Safe for idempotency: a replay of such an old delivery is processed again and the engine's
+    /// own keys (one purchase per order, one reversal per refund) make it change nothing.
+    /// </summary>
+    public static Task<int> DeleteOldReceiptsAsync(LoyaltyDbContext db, TimeProvider clock, int retentionDays, CancellationToken ct = default)
+    {
+        var cutoff = clock.GetUtcNow().AddDays(-retentionDays);
+        return db.StoreDeliveries.Where(d => d.Status != StoreDeliveryStatus.Pending && d.ReceivedAt < cutoff).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>Reconciles the program's live connections; returns the orders queued plus the webhooks repaired plus the old receipts deleted.</summary>
     public async Task<int> RunForProgramAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default)
     {
         var connections = await db.StoreConnections.AsNoTracking()
@@ -104,7 +116,7 @@ public sealed class StoreReconciliation(
         }
         if (total > 0)
             signal.Pulse();
-        return total;
+        return total + await DeleteOldReceiptsAsync(db, clock, ingest.Value.RetentionDays, ct);
     }
 
     private static DateTimeOffset Latest(params DateTimeOffset?[] times) => times.OfType<DateTimeOffset>().Max();

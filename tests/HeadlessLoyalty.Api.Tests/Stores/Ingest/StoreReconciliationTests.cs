@@ -145,4 +145,22 @@ public sealed class StoreReconciliationTests
         var state = await h.Db(db => db.StoreReconciliationStates.AsNoTracking().SingleAsync());
         Assert.StartsWith("STORE_CREDENTIALS_INVALID", state.LastError);
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task The_job_deletes_finished_receipts_older_than_the_retention_and_keeps_pending_ones(string provider)
+    {
+        await using var h = await StartAsync(provider, settings: Settings);
+        await DisconnectTheHarnessStoresAsync(h);
+        await h.SetStatusAsync(h.Woo, StoreConnectionStatus.Active);
+        await h.PostWooAsync(h.Woo, WooOrder(1, "on-hold", "old@example.com"));
+        await h.ProcessAsync();
+        await h.PostWooAsync(h.Woo, WooOrder(2, "on-hold", "old@example.com")); // stays pending
+        h.App.Clock.Advance(TimeSpan.FromDays(31));
+        await h.PostWooAsync(h.Woo, WooOrder(3, "on-hold", "new@example.com"));
+        await h.SetStatusAsync(h.Woo, StoreConnectionStatus.Disconnected); // not reconciled (its store is unreachable), receipts still cleaned
+
+        Assert.Equal(1, await RunJobAsync(h));
+        // The old finished receipt is gone; the old pending delivery and the recent one stay.
+        Assert.Equal(["2", "3"], (await h.DeliveriesAsync(h.Woo)).Select(d => d.ResourceId));
+    }
 }
