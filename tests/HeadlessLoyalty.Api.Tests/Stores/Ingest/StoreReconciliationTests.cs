@@ -122,7 +122,7 @@ public sealed class StoreReconciliationTests
                 ["updatedAt"] = connectedAt.AddMinutes(i).ToString("o"), ["createdAt"] = connectedAt.AddMinutes(i).ToString("o"), ["processedAt"] = connectedAt.AddMinutes(i).ToString("o"),
                 ["displayFinancialStatus"] = i % 20 == 0 ? "PENDING" : "PAID", ["currencyCode"] = "USD",
                 ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } },
-                ["customer"] = null, ["discountCodes"] = new JsonArray(),
+                ["customer"] = null, ["discountCodes"] = new JsonArray(), ["refunds"] = new JsonArray(),
             };
         }
         h.App.Clock.Advance(TimeSpan.FromHours(2));
@@ -136,6 +136,19 @@ public sealed class StoreReconciliationTests
         Assert.Equal(54, deliveries.Count(d => d.Status == StoreDeliveryStatus.Processed));
         Assert.Equal(3, deliveries.Count(d => d.Status == StoreDeliveryStatus.Skipped));
         Assert.Equal(54, await h.Db(db => db.Purchases.CountAsync()));
+        Assert.Equal(0, await RunJobAsync(h));
+
+        // A refund made while the webhooks were down (two, on order 5001: 2.00 then the rest), back-filled after the order changed.
+        h.App.Clock.Advance(TimeSpan.FromHours(1));
+        shop.Orders["1"]["updatedAt"] = h.App.Clock.GetUtcNow().AddMinutes(-5).ToString("o");
+        shop.Orders["1"]["displayFinancialStatus"] = "REFUNDED";
+        shop.Orders["1"]["refunds"] = new JsonArray(
+            new JsonObject { ["legacyResourceId"] = "901", ["createdAt"] = "2026-01-15T13:00:00Z", ["note"] = "damaged", ["totalRefundedSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "2.00", ["currencyCode"] = "USD" } } },
+            new JsonObject { ["legacyResourceId"] = "902", ["createdAt"] = "2026-01-15T13:05:00Z", ["note"] = null, ["totalRefundedSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "3.00", ["currencyCode"] = "USD" } } });
+        Assert.Equal(2, await RunJobAsync(h)); // its two refunds (the order itself was queued before: its key is taken)
+        await h.ProcessAsync();
+        var refunded = await h.Db(db => db.Purchases.AsNoTracking().SingleAsync(p => p.OrderReference == "5001"));
+        Assert.Equal((5m, 5L), (refunded.RefundedAmount, refunded.PointsReversed));
         Assert.Equal(0, await RunJobAsync(h));
 
         // The store fails: recorded on the state, the run itself does not fail.
