@@ -73,6 +73,17 @@ public sealed class StoreCouponService(
             log.LogWarning("Could not delete the orphaned store coupon {Code} ({StoreId}) on {Store}: {Reason}", coupon.Code, storeId, connection.Url, e.Message);
             throw;
         }
+        // Outside the redemption's transaction (it is over): the audit line is saved on its own.
+        StoreOperations.Audit(db, connection.Id, StoreAuditActions.CouponDeleted, caller.IsAuthenticated ? caller.Actor : "system",
+            $"Coupon {coupon.Code} (store id {storeId}) deleted from the store: the redemption attempt that created it did not commit.", clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>The member's store connection and their customer id there (null when unknown).</summary>

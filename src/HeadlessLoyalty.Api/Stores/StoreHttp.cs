@@ -22,11 +22,19 @@ public static class StoreHttp
     public static IServiceCollection AddStoreHttpClient(this IServiceCollection services)
     {
         services.AddHttpClient(ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp =>
             {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                // The webhooks' SSRF guard: an admin's store URL may not reach internal addresses (loopback only with
+                // Stores:AllowLoopbackHttp), checked at every connection; no redirects, no proxy.
+                var allowLoopback = sp.GetRequiredService<IOptions<StoresOptions>>().Value.AllowLoopbackHttp;
+                return new SocketsHttpHandler
+                {
+                    UseProxy = false,
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    ConnectCallback = (context, ct) => Webhooks.WebhookUrlGuard.ConnectAsync(context.DnsEndPoint, allowLoopback, ct),
+                };
             })
             .AddResilienceHandler("stores", (pipeline, context) =>
             {
@@ -59,7 +67,7 @@ public static class StoreHttp
     }
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome.Exception is { } e
-        ? e is HttpRequestException or Polly.Timeout.TimeoutRejectedException
+        ? e is HttpRequestException { InnerException: not Webhooks.WebhookAddressForbiddenException } or Polly.Timeout.TimeoutRejectedException
         : outcome.Result!.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)outcome.Result.StatusCode >= 500;
 
     /// <summary>Sends a request; a transport failure, timeout or open circuit becomes <see cref="StoreUnreachableException"/>.</summary>
@@ -72,7 +80,7 @@ public static class StoreHttp
         catch (Exception e) when (e is HttpRequestException or Polly.Timeout.TimeoutRejectedException or BrokenCircuitException
                                       || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            throw new StoreUnreachableException($"The store at {request.RequestUri?.GetLeftPart(UriPartial.Authority)} could not be reached ({e.GetType().Name}: {e.Message}).");
+            throw new StoreUnreachableException($"The store at {request.RequestUri?.GetLeftPart(UriPartial.Authority)} could not be reached ({e.GetBaseException().GetType().Name}: {e.GetBaseException().Message}).");
         }
     }
 }

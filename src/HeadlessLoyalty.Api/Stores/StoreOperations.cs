@@ -85,7 +85,9 @@ public sealed class StoreOperations(
             var now = clock.GetUtcNow();
             var connection = await WriteTransaction.RunAsync(db, async token =>
             {
-                var c = await db.StoreConnections.FirstOrDefaultAsync(x => x.Id == id, token);
+                var c = await db.StoreConnections.FirstOrDefaultAsync(x => x.Url == url, token);
+                if (c is not null && c.Id != id)
+                    throw new ConcurrencyConflictException(); // a concurrent connectStore of the same URL won: ours is undone below
                 var isNew = c is null;
                 if (c is null)
                 {

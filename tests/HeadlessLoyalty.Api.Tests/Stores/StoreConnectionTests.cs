@@ -129,6 +129,45 @@ public sealed class StoreConnectionTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_store_url_on_an_internal_address_is_refused_at_connect_time(string provider)
+    {
+        // SSRF: an admin's store URL may not reach the host's network (loopback is allowed here only by the test switch).
+        await using var t = await StoreTestApp.StartAsync(provider);
+
+        var privateHost = await t.ConnectWooAsync(url: "https://10.1.2.3");
+        var linkLocal = await t.ConnectShopifyAsync(url: "https://169.254.169.254");
+
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(privateHost));
+        Assert.Contains("private address", privateHost.GetProperty("userErrors")[0].GetProperty("message").GetString());
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(linkLocal));
+        Assert.Equal(0, (await t.Admin.FieldAsync("{ storeConnections { id } }", "storeConnections")).GetArrayLength());
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_failing_store_is_retried_then_the_circuit_opens_and_calls_fail_fast(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        t.Woo.FailNext(503, times: 1_000);
+
+        var first = await t.ConnectWooAsync();   // 4 attempts (3 retries)
+        var second = await t.ConnectWooAsync();  // 4 more
+        var third = await t.ConnectWooAsync();   // 2 more reach the 10-call minimum at 100% failures: the circuit opens
+        var seen = t.Woo.Requests.Count;
+        var fourth = await t.ConnectWooAsync();  // fails fast: the store sees nothing
+
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(first));
+        Assert.Contains("HTTP 503", first.GetProperty("userErrors")[0].GetProperty("message").GetString());
+        Assert.Equal(4, t.Woo.Requests.Take(4).Count(r => r.Status == 503));
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(second));
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(third));
+        Assert.Equal(10, seen);
+        Assert.Equal(["STORE_UNREACHABLE:"], UserErrorsOf(fourth));
+        Assert.Contains("BrokenCircuitException", fourth.GetProperty("userErrors")[0].GetProperty("message").GetString());
+        Assert.Equal(seen, t.Woo.Requests.Count);
+        Assert.Equal(0, (await t.Admin.FieldAsync("{ storeConnections { id } }", "storeConnections")).GetArrayLength());
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Reconnecting_the_same_url_resumes_the_same_connection(string provider)
     {
         await using var t = await StoreTestApp.StartAsync(provider);

@@ -195,4 +195,30 @@ public sealed class StoreRedemptionTests
         Assert.Equal(["STORE_NOT_RESOLVED:"], UserErrorsOf(unresolved));
         Assert.Equal(2_000, await t.ApprovedAsync(nobody.Id));
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Concurrent_redemptions_leave_exactly_one_store_coupon_per_issued_coupon(string provider)
+    {
+        // Lost races retry the redemption on fresh numbers; every store coupon an uncommitted attempt created is
+        // deleted again, so the store ends with the issued coupons only and no free one.
+        await using var t = await StoreTestApp.StartAsync(provider);
+        var id = (await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var (member, rewardId) = await t.MemberWithRewardAsync("race@example.com", 2_600); // five redemptions of 500 fit
+        t.Tick();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => t.Admin.FieldAsync(StoreTestApp.Redeem, "redeemCoupon",
+            new { input = new { member = new { id = HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed.MemberId(member.Id) }, rewardId, idempotencyKey = $"race-{i}" } })));
+
+        var issued = results.Where(r => UserErrorsOf(r).Length == 0).Select(r => r.GetProperty("coupon").GetProperty("code").GetString()!.ToLowerInvariant()).ToList();
+        Assert.Equal(5, issued.Count);
+        Assert.All(results.Where(r => UserErrorsOf(r).Length > 0), r => Assert.Equal(["INSUFFICIENT_POINTS:points"], UserErrorsOf(r)));
+        Assert.Equal(100, await t.ApprovedAsync(member.Id));
+        Assert.Equal(issued.Order(), t.Woo.Coupons.Values.Select(c => (string)c["code"]!).Order());
+        var created = t.Woo.Requests.Count(r => r.Method == "POST" && r.PathAndQuery == "/wp-json/wc/v3/coupons" && r.Status == 201);
+        var deleted = t.Woo.Requests.Count(r => r.Method == "DELETE" && r.PathAndQuery.StartsWith("/wp-json/wc/v3/coupons/", StringComparison.Ordinal) && r.PathAndQuery.EndsWith("?force=true", StringComparison.Ordinal) && r.Status == 200);
+        Assert.Equal(created - 5, deleted);
+        var audit = await t.AuditAsync(id);
+        Assert.Equal(5, audit.Count(a => a.Action == StoreAuditActions.CouponCreated));
+        Assert.Equal(deleted, audit.Count(a => a.Action == StoreAuditActions.CouponDeleted));
+    }
 }

@@ -50,7 +50,9 @@ public static class FakeStoreHost
             else
                 sb.Append(ch);
         }
-        return sb.ToString();
+        // The encoder escapes characters outside the BMP itself, in upper case; PHP writes lower-case hex.
+        return System.Text.RegularExpressions.Regex.Replace(sb.ToString(), @"(?<!\\)((?:\\\\)*)\\u([0-9A-F]{4})",
+            m => $"{m.Groups[1].Value}\\u{m.Groups[2].Value.ToLowerInvariant()}");
     }
 
     /// <summary>base64(HMAC-SHA256(body, secret)): the signature both WooCommerce and Shopify put on a delivery.</summary>

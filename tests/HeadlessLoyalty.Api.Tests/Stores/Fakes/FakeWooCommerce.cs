@@ -203,7 +203,7 @@ public sealed class FakeWooCommerce : IAsyncDisposable
                 var matching = Orders.Values
                     .Where(o => DateTime.TryParse((string?)o["date_modified_gmt"], System.Globalization.CultureInfo.InvariantCulture,
                         System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var m) ? m > after : true)
-                    .OrderBy(o => (long)o["id"]!).ToList();
+                    .OrderBy(IdOf).ToList();
                 // Paging as WordPress does it: per_page (default 10, at most 100), page from 1, totals in headers.
                 var perPage = Math.Clamp(int.TryParse(request.Query["per_page"], out var pp) ? pp : 10, 1, 100);
                 var pageNumber = Math.Max(1, int.TryParse(request.Query["page"], out var pg) ? pg : 1);
@@ -215,6 +215,8 @@ public sealed class FakeWooCommerce : IAsyncDisposable
                 return (404, Error("rest_no_route", "No route was found matching the URL and request method.", 404));
         }
     }
+
+    private static long IdOf(JsonObject o) => long.Parse(o["id"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonObject WebhookJson(FakeWooWebhook w) => new()
     {
@@ -237,7 +239,7 @@ public sealed class FakeWooCommerce : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<FakeDeliveryResult>> SendOrderUpdatedAsync(JsonObject order)
     {
-        Orders[(long)order["id"]!] = (JsonObject)order.DeepClone();
+        Orders[IdOf(order)] = (JsonObject)order.DeepClone();
         var results = new List<FakeDeliveryResult>();
         foreach (var hook in Webhooks.Values.Where(w => w.Topic == "order.updated" && w.Status == "active").OrderBy(w => w.Id))
             results.Add(await SendSignedAsync(hook, FakeStoreHost.PhpJson(order)));

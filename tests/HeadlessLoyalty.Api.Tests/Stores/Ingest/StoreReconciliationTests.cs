@@ -22,6 +22,7 @@ public sealed class StoreReconciliationTests
     private static readonly Dictionary<string, string?> Settings = new()
     {
         ["Stores:PublicBaseUrl"] = "http://127.0.0.1:9", // the discard port: the fake's pings go nowhere
+        ["Stores:AllowLoopbackHttp"] = "true", // the fake stores listen on 127.0.0.1
         ["Stores:RetryDelay"] = "00:00:00.020",
         ["Stores:MaxRetryDelay"] = "00:00:00.500",
     };
