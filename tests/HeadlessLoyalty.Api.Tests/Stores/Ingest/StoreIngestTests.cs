@@ -392,6 +392,31 @@ public sealed class StoreIngestTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task Shopify_orders_updated_completes_a_fulfilled_order_and_awards_on_completion_only_when_fulfilled(string provider)
+    {
+        await using var h = await StartAsync(provider, awardOn: StoreAwardOn.CompletedOnly);
+        static string Updated(string financial, string? fulfillment)
+        {
+            var order = System.Text.Json.Nodes.JsonNode.Parse(ShopifyOrder(8100, "late@example.com", total: "30.00"))!.AsObject();
+            order["financial_status"] = financial;
+            order["fulfillment_status"] = fulfillment;
+            return order.ToJsonString();
+        }
+        await h.PostShopifyAsync(h.Shop, "orders/paid", ShopifyOrder(8100, "late@example.com", total: "30.00"));
+        await h.PostShopifyAsync(h.Shop, "orders/updated", Updated("paid", null));
+        await h.ProcessAsync();
+        Assert.Equal(0, await h.Db(db => db.Purchases.CountAsync()));
+        var ignored = (await h.DeliveriesAsync(h.Shop)).Single(d => d.Topic == "orders/updated");
+        Assert.Contains("fulfillment status 'none' does not award points (award on completed only)", ignored.Reason);
+
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.PostShopifyAsync(h.Shop, "orders/updated", Updated("paid", "fulfilled"));
+        await h.ProcessAsync();
+        var purchase = await h.Db(db => db.Purchases.AsNoTracking().SingleAsync());
+        Assert.Equal((PurchaseStatus.Completed, 30L), (purchase.Status, purchase.PointsEarned));
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task A_paused_connection_logs_deliveries_and_skips_them(string provider)
     {
         await using var h = await StartAsync(provider);
