@@ -3,6 +3,8 @@ using HeadlessLoyalty.Api.Cli;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.GraphQL.Relay;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +20,52 @@ internal static class BenchVerbs
     public static IServiceCollection AddBenchVerbs(this IServiceCollection services) => services
         .AddCliVerb("bench member", "--program <slug> [--email <email>]", PrintMemberAsync)
         .AddCliVerb("bench seed", "--program <slug> --members <count>", SeedMembersAsync)
+        .AddCliVerb("bench store", "--program <slug> --secret <webhook secret>", AddStoreAsync)
+        .AddCliVerb("bench store-stats", "--connection <id>", StoreStatsAsync)
         .AddCliVerb("bench drop-database", "", DropDatabaseAsync, migrateFirst: false);
+
+    /// <summary>Adds an ACTIVE WooCommerce connection whose webhook secret is <c>secret</c> (bench/ingest.sh signs with it); prints its id.</summary>
+    private static async Task<int> AddStoreAsync(CliContext cli)
+    {
+        if (cli.Arguments.Option("program") is not { } slug || cli.Arguments.Option("secret") is not { Length: > 0 } secret)
+            return cli.Fail("USAGE", "bench store --program <slug> --secret <webhook secret>");
+        var program = await cli.Services.GetRequiredService<ProgramDirectory>().FindAsync(slug);
+        if (program is null)
+            return cli.Fail("UNKNOWN_PROGRAM", $"Program '{slug}' does not exist.");
+        cli.Services.GetRequiredService<TenantContext>().Set(program.Id);
+        var db = cli.Services.GetRequiredService<LoyaltyDbContext>();
+        var secrets = cli.Services.GetRequiredService<StoreSecrets>();
+        var id = Guid.NewGuid();
+        db.StoreConnections.Add(new StoreConnection
+        {
+            Id = id, Platform = StorePlatform.WooCommerce, Url = $"https://bench-{id:N}.example.com", Status = StoreConnectionStatus.Active,
+            ProtectedCredentials = secrets.ProtectCredentials(new StoreCredentials("ck_bench", "cs_bench", null, null)),
+            ProtectedWebhookSecret = secrets.ProtectWebhookSecret(secret), ConnectedAt = cli.Services.GetRequiredService<TimeProvider>().GetUtcNow(),
+        });
+        await db.SaveChangesAsync();
+        cli.Out.WriteLine(id);
+        return 0;
+    }
+
+    /// <summary>Prints one line of the connection's inbox: total, per status (ignored without the duplicates' receipts), duplicates, purchases, first received, last received, last processed (Unix ms).</summary>
+    private static async Task<int> StoreStatsAsync(CliContext cli)
+    {
+        if (!Guid.TryParse(cli.Arguments.Option("connection"), out var id))
+            return cli.Fail("USAGE", "bench store-stats --connection <id>");
+        var db = cli.Services.GetRequiredService<LoyaltyDbContext>();
+        var rows = db.StoreDeliveries.IgnoreQueryFilters().AsNoTracking().Where(d => d.ConnectionId == id);
+        var counts = await rows.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count);
+        var firstReceived = await rows.MinAsync(d => (DateTimeOffset?)d.ReceivedAt);
+        var lastReceived = await rows.MaxAsync(d => (DateTimeOffset?)d.ReceivedAt);
+        var lastProcessed = await rows.Where(d => d.Status != StoreDeliveryStatus.Pending && d.DedupeKey != null).MaxAsync(d => d.ProcessedAt);
+        var duplicates = await rows.CountAsync(d => d.Status == StoreDeliveryStatus.Ignored && d.DedupeKey == null);
+        var purchases = await db.Purchases.IgnoreQueryFilters().CountAsync(p => p.StoreId == StoreConnection.KeyOf(id));
+        long Ms(DateTimeOffset? t) => t?.ToUnixTimeMilliseconds() ?? 0;
+        cli.Out.WriteLine($"total={counts.Values.Sum()} pending={counts.GetValueOrDefault(StoreDeliveryStatus.Pending)} processed={counts.GetValueOrDefault(StoreDeliveryStatus.Processed)} " +
+                          $"ignored={counts.GetValueOrDefault(StoreDeliveryStatus.Ignored) - duplicates} duplicates={duplicates} skipped={counts.GetValueOrDefault(StoreDeliveryStatus.Skipped)} failed={counts.GetValueOrDefault(StoreDeliveryStatus.Failed)} " +
+                          $"purchases={purchases} first_received_ms={Ms(firstReceived)} last_received_ms={Ms(lastReceived)} last_processed_ms={Ms(lastProcessed)}");
+        return 0;
+    }
 
     /// <summary>Prints "&lt;guid&gt; &lt;global id&gt;" of a member (by email, else the lowest member number).</summary>
     private static async Task<int> PrintMemberAsync(CliContext cli)

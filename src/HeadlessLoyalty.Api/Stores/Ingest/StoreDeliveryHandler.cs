@@ -44,7 +44,8 @@ public static class StoreDeliveryHandler
             _ => topic switch
             {
                 "orders/paid" or "orders/fulfilled" => await ShopifyOrderAsync(ctx, root, topic),
-                "orders/create" or "orders/updated" => StoreDeliveryOutcome.Ignored($"Topic {topic}: orders are awarded on orders/paid (or orders/fulfilled when awarding on completion)."),
+                "orders/updated" => await ShopifyOrderUpdatedAsync(ctx, root),
+                "orders/create" => StoreDeliveryOutcome.Ignored($"Topic {topic}: orders are awarded once paid (or fulfilled when awarding on completion)."),
                 "refunds/create" => await ShopifyRefundAsync(ctx, root),
                 "customers/create" or "customers/update" => await ShopifyCustomerAsync(ctx, root),
                 "products/update" or "products/create" => await ShopifyProductAsync(ctx, root),
@@ -100,8 +101,10 @@ public static class StoreDeliveryHandler
         if (refunds.Count > 0 || status == "refunded")
         {
             var purchase = await FindPurchaseAsync(c, id);
+            if (purchase is null && !awards)
+                return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}', no purchase was recorded for it (nothing was awarded, nothing to take back).");
             if (purchase is null)
-                notes.Add(status == "refunded" ? $"order {id} refunded but no purchase was recorded for it" : $"refunds of order {id} ignored: no purchase recorded");
+                notes.Add($"refunds of order {id} ignored: no purchase recorded");
             else
             {
                 foreach (var (refundId, amount, reason) in refunds)
@@ -150,6 +153,23 @@ public static class StoreDeliveryHandler
         notes.Add(recorded.Replayed ? $"order {id} already recorded" : $"order {id} recorded as a purchase ({topic}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
         notes.AddRange(await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "discount_codes").Select(d => StoreJson.String(d, "code"))));
         return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
+    }
+
+    /// <summary>
+    /// orders/updated (what a connection registers besides orders/paid): a paid and fulfilled order is completed (as
+    /// orders/fulfilled), a paid one awarded like orders/paid; anything else is ignored with its statuses named.
+    /// </summary>
+    private static async Task<StoreDeliveryOutcome> ShopifyOrderUpdatedAsync(Context c, JsonElement order)
+    {
+        var financial = StoreJson.String(order, "financial_status");
+        var fulfillment = StoreJson.String(order, "fulfillment_status");
+        var paid = financial is "paid" or "partially_refunded" or "refunded";
+        if (paid && fulfillment == "fulfilled")
+            return await ShopifyOrderAsync(c, order, "orders/fulfilled");
+        if (financial == "paid" && c.Connection.AwardOn == StoreAwardOn.ProcessingOrCompleted)
+            return await ShopifyOrderAsync(c, order, "orders/paid");
+        return StoreDeliveryOutcome.Ignored(
+            $"Order {StoreJson.Id(order, "id")} updated: financial status '{financial ?? "none"}', fulfillment status '{fulfillment ?? "none"}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}).");
     }
 
     private static async Task<StoreDeliveryOutcome> ShopifyRefundAsync(Context c, JsonElement refund)

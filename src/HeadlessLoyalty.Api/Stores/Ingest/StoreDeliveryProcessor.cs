@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace HeadlessLoyalty.Api.Stores.Ingest;
 
 /// <summary>
-/// Processes the inbox: every PENDING delivery whose lease is free, oldest first, across programs. A delivery is
+/// Processes the inbox: every PENDING delivery whose lease is free, oldest first, across programs; the deliveries of
+/// one order (or customer, product) one after the other in the order received, different ones side by side. A delivery is
 /// claimed with one conditional UPDATE (status still PENDING and no live lease: the one instance whose UPDATE counts a
 /// row owns it for <see cref="Lease"/>), handled in its program's scope by <see cref="StoreDeliveryHandler"/>, and
 /// finished with its outcome. A process that dies after the store's 2xx leaves the row PENDING: the next pass (at
@@ -29,7 +30,7 @@ public sealed class StoreDeliveryProcessor(IServiceScopeFactory scopes, TimeProv
         var total = 0;
         while (!ct.IsCancellationRequested)
         {
-            List<(Guid Id, Guid ProgramId)> batch;
+            List<(Guid Id, Guid ProgramId, Guid ConnectionId, string? ResourceId)> batch;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
@@ -37,18 +38,21 @@ public sealed class StoreDeliveryProcessor(IServiceScopeFactory scopes, TimeProv
                 batch = (await db.StoreDeliveries.IgnoreQueryFilters().AsNoTracking()
                         .Where(d => d.Status == StoreDeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil <= now))
                         .OrderBy(d => d.ReceivedAt).ThenBy(d => d.Id)
-                        .Select(d => new { d.Id, d.ProgramId })
+                        .Select(d => new { d.Id, d.ProgramId, d.ConnectionId, d.ResourceId })
                         .Take(BatchSize).ToListAsync(ct))
-                    .Select(d => (d.Id, d.ProgramId)).ToList();
+                    .Select(d => (d.Id, d.ProgramId, d.ConnectionId, d.ResourceId)).ToList();
             }
             if (batch.Count == 0)
                 break;
             var finished = 0;
-            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ProcessorParallelism), CancellationToken = ct },
-                async (d, token) =>
+            // One order's deliveries in the order received (a refund after its purchase), different orders side by side.
+            var groups = batch.GroupBy(d => (d.ConnectionId, d.ResourceId ?? d.Id.ToString())).Select(g => g.ToList()).ToList();
+            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.ProcessorParallelism), CancellationToken = ct },
+                async (group, token) =>
                 {
-                    if (await ProcessAsync(d.Id, d.ProgramId, token))
-                        Interlocked.Increment(ref finished);
+                    foreach (var d in group)
+                        if (await ProcessAsync(d.Id, d.ProgramId, token))
+                            Interlocked.Increment(ref finished);
                 });
             total += finished;
             if (finished == 0)

@@ -11,6 +11,12 @@ public sealed class StoreIngestOptions
     /// <summary>How often the processor looks for deliveries another instance accepted (it wakes at once for its own). Default 10 s.</summary>
     public TimeSpan ProcessorPollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the endpoint keeps a connection's look-up (status, decrypted secret) in memory; zero: none. Default 5 s.</summary>
+    public TimeSpan TargetCacheTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Finished delivery receipts older than this many days are deleted by the store-reconciliation job. Default 30.</summary>
+    public int RetentionDays { get; set; } = 30;
+
     /// <summary>Deliveries processed side by side. Default 4.</summary>
     public int ProcessorParallelism { get; set; } = 4;
 }
@@ -23,6 +29,7 @@ public static class StoreIngestExtensions
         var services = builder.Services;
         services.AddOptions<StoreIngestOptions>().BindConfiguration("Stores:Ingest");
         services.AddSingleton<StoreDeliverySignal>();
+        services.AddSingleton<StoreWebhookTargetCache>();
         services.AddSingleton<StoreDeliveryProcessor>();
         services.AddSingleton<StoreReconciliation>();
         if (!CliExtensions.IsCliInvocation(args) && builder.Configuration.GetValue("Stores:Ingest:ProcessorEnabled", true))

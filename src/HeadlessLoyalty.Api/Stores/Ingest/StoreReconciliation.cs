@@ -34,7 +34,8 @@ public sealed class StoreReconciliationState : ITenantOwned
 /// <item>Orders go through the SAME inbox and processing as webhooks (<see cref="StoreDelivery"/> rows with source
 /// <c>reconciliation</c>): WooCommerce <c>GET /orders?modified_after=&amp;dates_are_gmt=true&amp;per_page=100&amp;page=N</c>
 /// under the webhook's dedupe key (an order state a webhook already delivered is not queued again); Shopify Admin
-/// GraphQL <c>orders(query: "updated_at:&gt;'...'")</c> paged by cursor, paid orders queued as <c>orders/paid</c>.
+/// GraphQL <c>orders(query: "updated_at:&gt;'...'")</c> paged by cursor, paid orders queued as <c>orders/paid</c> and
+/// their refunds as <c>refunds/create</c>.
 /// The engine's idempotency (one purchase per order, one reversal per refund) makes a back-filled order that a
 /// webhook also delivered change nothing.</item>
 /// <item>Webhooks (not in manual setup): WooCommerce: ours (delivery URL) missing → created; disabled (after 7
@@ -42,19 +43,32 @@ public sealed class StoreReconciliationState : ITenantOwned
 /// without a subscription to our URL → created. The connection's webhook ids are updated.</item>
 /// <item>The first run starts at the connection's (re)connection or resume time: resuming does not back-fill the pause.</item>
 /// </list>
-/// A store failure on one connection is recorded on its state (<c>LastError</c>) and does not stop the others.
+/// A store failure on one connection is recorded on its state (<c>LastError</c>) and does not stop the others. The run
+/// also deletes the program's finished receipts older than <see cref="StoreIngestOptions.RetentionDays"/>.
 /// </summary>
 public sealed class StoreReconciliation(
-    WooCommerceClient woo, ShopifyClient shopify, StoreSecrets secrets, IOptions<StoresOptions> options, StoreDeliverySignal signal,
-    ILogger<StoreReconciliation> log)
+    WooCommerceClient woo, ShopifyClient shopify, StoreSecrets secrets, IOptions<StoresOptions> options, IOptions<StoreIngestOptions> ingest,
+    StoreDeliverySignal signal, ILogger<StoreReconciliation> log)
 {
     public const string JobName = "store-reconciliation";
     /// <summary>Asked again each run: an order modified in the same second as the last one seen is not missed.</summary>
     public static readonly TimeSpan Overlap = TimeSpan.FromMinutes(1);
     public const int PageSize = 100;
     public const int MaxPagesPerRun = 50;
+    private long _sequence;
 
-    /// <summary>Reconciles the program's live connections; returns the orders queued plus the webhooks repaired.</summary>
+    /// <summary>
+    /// Deletes the program's finished delivery receipts received more than <see cref="StoreIngestOptions.RetentionDays"/>
+    /// ago (pending ones stay). Safe for idempotency: a replay of such an old delivery is processed again and the engine's
+    /// own keys (one purchase per order, one reversal per refund) make it change nothing.
+    /// </summary>
+    public static Task<int> DeleteOldReceiptsAsync(LoyaltyDbContext db, TimeProvider clock, int retentionDays, CancellationToken ct = default)
+    {
+        var cutoff = clock.GetUtcNow().AddDays(-retentionDays);
+        return db.StoreDeliveries.Where(d => d.Status != StoreDeliveryStatus.Pending && d.ReceivedAt < cutoff).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>Reconciles the program's live connections; returns the orders queued plus the webhooks repaired plus the old receipts deleted.</summary>
     public async Task<int> RunForProgramAsync(LoyaltyDbContext db, TimeProvider clock, CancellationToken ct = default)
     {
         var connections = await db.StoreConnections.AsNoTracking()
@@ -104,19 +118,20 @@ public sealed class StoreReconciliation(
         }
         if (total > 0)
             signal.Pulse();
-        return total;
+        return total + await DeleteOldReceiptsAsync(db, clock, ingest.Value.RetentionDays, ct);
     }
 
     private static DateTimeOffset Latest(params DateTimeOffset?[] times) => times.OfType<DateTimeOffset>().Max();
 
     /// <summary>Queues one fetched order under the webhook's dedupe key; false when that state was already received.</summary>
-    private static async Task<bool> QueueAsync(LoyaltyDbContext db, TimeProvider clock, StoreConnection connection, string topic, string? eventId, string body, CancellationToken ct)
+    private async Task<bool> QueueAsync(LoyaltyDbContext db, TimeProvider clock, StoreConnection connection, string topic, string? eventId, string body, CancellationToken ct)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var facts = StoreDeliveryFacts.Parse(connection.Platform, topic, null, eventId, bytes);
         if (facts.DedupeKey is null)
             return false;
-        var now = clock.GetUtcNow();
+        // A tick apart, so an order's back-filled deliveries keep their order (purchase, then its refunds) whatever the clock's resolution.
+        var now = clock.GetUtcNow().AddTicks(Interlocked.Increment(ref _sequence) % 10_000);
         var delivery = new StoreDelivery
         {
             Id = Guid.CreateVersion7(now), ConnectionId = connection.Id, Platform = connection.Platform, Topic = topic,
@@ -197,6 +212,7 @@ public sealed class StoreReconciliation(
               totalPriceSet { shopMoney { amount currencyCode } }
               customer { legacyResourceId email firstName lastName phone }
               discountCodes
+              refunds { legacyResourceId createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
             }
           }
         }
@@ -225,6 +241,24 @@ public sealed class StoreReconciliation(
                     continue;
                 if (await QueueAsync(db, clock, connection, "orders/paid", $"reconciliation:{id}", RestOrder(node, id).ToJsonString(), ct))
                     queued++;
+                // Its refunds, as refunds/create would have sent them (one reversal per refund id, whichever path comes first).
+                foreach (var refund in (node["refunds"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    var refundId = (string?)refund["legacyResourceId"];
+                    var amount = (string?)refund["totalRefundedSet"]?["shopMoney"]?["amount"];
+                    if (refundId is null || amount is null)
+                        continue;
+                    var body = new JsonObject
+                    {
+                        ["id"] = long.TryParse(refundId, out var r) ? r : refundId,
+                        ["order_id"] = long.TryParse(id, out var o) ? o : id,
+                        ["created_at"] = (string?)refund["createdAt"],
+                        ["note"] = (string?)refund["note"],
+                        ["transactions"] = new JsonArray(new JsonObject { ["kind"] = "refund", ["status"] = "success", ["amount"] = amount }),
+                    };
+                    if (await QueueAsync(db, clock, connection, "refunds/create", $"reconciliation:refund:{refundId}", body.ToJsonString(), ct))
+                        queued++;
+                }
             }
             if (orders?["pageInfo"]?["hasNextPage"]?.GetValue<bool>() != true)
                 break;

@@ -7,6 +7,7 @@ using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Tests.Infrastructure;
+using HeadlessLoyalty.Api.Tests.Stores.Fakes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLSeed;
@@ -114,7 +115,7 @@ internal sealed partial class StoreIngestHarness : IAsyncDisposable
 
     // ---------------- bodies ----------------
 
-    /// <summary>A WooCommerce order as <c>GET /orders/{id}</c> returns it, encoded the way PHP's json_encode does (<c>\/</c>, lower-case <c>\uXXXX</c>).</summary>
+    /// <summary>A WooCommerce order as <c>GET /orders/{id}</c> returns it, encoded the way PHP's json_encode does (<c>\/</c>, <c>\uXXXX</c>: the fakes' <see cref="FakeStoreHost.PhpJson"/>).</summary>
     public static string WooOrder(long id, string status, string? email, string total = "100.00", long customerId = 0,
         IEnumerable<(long Id, string Total)>? refunds = null, IEnumerable<string>? coupons = null, string firstName = "Zoë", string currency = "USD")
     {
@@ -146,23 +147,7 @@ internal sealed partial class StoreIngestHarness : IAsyncDisposable
             ["refunds"] = new JsonArray([.. (refunds ?? []).Select(r => (JsonNode)new JsonObject { ["id"] = r.Id, ["reason"] = "Returned / damaged", ["total"] = r.Total })]),
             ["_links"] = new JsonObject { ["self"] = new JsonArray(new JsonObject { ["href"] = $"https://woo.example.com/wp-json/wc/v3/orders/{id}" }) },
         };
-        return Php(order.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-    }
-
-    /// <summary>PHP's json_encode escaping: <c>/</c> as <c>\/</c> and every non-ASCII character as a lower-case <c>\uXXXX</c>.</summary>
-    public static string Php(string json)
-    {
-        var sb = new StringBuilder();
-        foreach (var ch in json)
-        {
-            if (ch == '/')
-                sb.Append("\\/");
-            else if (ch > 127)
-                sb.Append("\\u").Append(((int)ch).ToString("x4"));
-            else
-                sb.Append(ch);
-        }
-        return sb.ToString();
+        return FakeStoreHost.PhpJson(order);
     }
 
     public static string ShopifyOrder(long id, string? email, string total = "80.00", long? customerId = null, IEnumerable<string>? codes = null) =>

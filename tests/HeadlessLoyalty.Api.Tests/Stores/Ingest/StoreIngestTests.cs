@@ -292,6 +292,33 @@ public sealed class StoreIngestTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task One_orders_deliveries_are_processed_in_the_order_received_and_a_refund_of_nothing_awarded_is_ignored(string provider)
+    {
+        await using var h = await StartAsync(provider);
+        // Received a moment apart, processed in one pass (4 side by side): the refunds must follow the purchase.
+        for (var i = 0; i < 5; i++)
+        {
+            await h.PostWooAsync(h.Woo, WooOrder(650 + i, "completed", $"seq{i}@example.com", total: "40.00"));
+            h.App.Clock.Advance(TimeSpan.FromMilliseconds(1));
+            await h.PostWooAsync(h.Woo, WooOrder(650 + i, "completed", $"seq{i}@example.com", total: "40.00", refunds: [(7000 + i, "-10.00")]));
+            h.App.Clock.Advance(TimeSpan.FromMilliseconds(1));
+            await h.PostWooAsync(h.Woo, WooOrder(650 + i, "refunded", $"seq{i}@example.com", total: "40.00", refunds: [(7000 + i, "-10.00"), (7100 + i, "-30.00")]));
+            h.App.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        // An order we never awarded, refunded straight away (WooCommerce statuses may be skipped between deliveries).
+        await h.PostWooAsync(h.Woo, WooOrder(660, "refunded", "never@example.com", total: "40.00", refunds: [(7200, "-40.00")]));
+        await h.ProcessAsync();
+
+        var purchases = await h.Db(db => db.Purchases.AsNoTracking().ToListAsync());
+        Assert.Equal(5, purchases.Count);
+        Assert.All(purchases, p => Assert.Equal((40m, 40L), (p.RefundedAmount, p.PointsReversed)));
+        var never = (await h.DeliveriesAsync(h.Woo)).Single(d => d.ResourceId == "660");
+        Assert.Equal(StoreDeliveryStatus.Ignored, never.Status);
+        Assert.Contains("no purchase was recorded", never.Reason);
+        Assert.Equal(0, await h.Db(db => db.Members.CountAsync(m => m.NormalizedEmail == "never@example.com")));
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Our_coupons_on_an_order_are_marked_used_and_other_codes_are_left_alone(string provider)
     {
         await using var h = await StartAsync(provider);
@@ -362,6 +389,31 @@ public sealed class StoreIngestTests
         Assert.Single(receipts, r => r.Topic == "refunds/create" && r.Status == StoreDeliveryStatus.Ignored && r.Reason!.StartsWith("Duplicate"));
         Assert.DoesNotContain(receipts, r => r.Status is StoreDeliveryStatus.Failed or StoreDeliveryStatus.Pending);
         Assert.Equal(StoreDeliveryFacts.HashEmail("sam.new@shop.example"), receipts.First(r => r.Topic == "orders/paid").EmailHash);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Shopify_orders_updated_completes_a_fulfilled_order_and_awards_on_completion_only_when_fulfilled(string provider)
+    {
+        await using var h = await StartAsync(provider, awardOn: StoreAwardOn.CompletedOnly);
+        static string Updated(string financial, string? fulfillment)
+        {
+            var order = System.Text.Json.Nodes.JsonNode.Parse(ShopifyOrder(8100, "late@example.com", total: "30.00"))!.AsObject();
+            order["financial_status"] = financial;
+            order["fulfillment_status"] = fulfillment;
+            return order.ToJsonString();
+        }
+        await h.PostShopifyAsync(h.Shop, "orders/paid", ShopifyOrder(8100, "late@example.com", total: "30.00"));
+        await h.PostShopifyAsync(h.Shop, "orders/updated", Updated("paid", null));
+        await h.ProcessAsync();
+        Assert.Equal(0, await h.Db(db => db.Purchases.CountAsync()));
+        var ignored = (await h.DeliveriesAsync(h.Shop)).Single(d => d.Topic == "orders/updated");
+        Assert.Contains("fulfillment status 'none' does not award points (award on completed only)", ignored.Reason);
+
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.PostShopifyAsync(h.Shop, "orders/updated", Updated("paid", "fulfilled"));
+        await h.ProcessAsync();
+        var purchase = await h.Db(db => db.Purchases.AsNoTracking().SingleAsync());
+        Assert.Equal((PurchaseStatus.Completed, 30L), (purchase.Status, purchase.PointsEarned));
     }
 
     [Theory, SqliteData, PostgresData]

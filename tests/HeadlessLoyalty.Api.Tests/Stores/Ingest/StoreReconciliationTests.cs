@@ -23,6 +23,7 @@ public sealed class StoreReconciliationTests
     {
         ["Stores:AllowLoopbackHttp"] = "true", // the fake stores are on loopback, which the store HttpClient refuses by default
         ["Stores:PublicBaseUrl"] = "http://127.0.0.1:9", // the discard port: the fake's pings go nowhere
+        ["Stores:AllowLoopbackHttp"] = "true", // the fake stores listen on 127.0.0.1
         ["Stores:RetryDelay"] = "00:00:00.020",
         ["Stores:MaxRetryDelay"] = "00:00:00.500",
     };
@@ -123,7 +124,7 @@ public sealed class StoreReconciliationTests
                 ["updatedAt"] = connectedAt.AddMinutes(i).ToString("o"), ["createdAt"] = connectedAt.AddMinutes(i).ToString("o"), ["processedAt"] = connectedAt.AddMinutes(i).ToString("o"),
                 ["displayFinancialStatus"] = i % 20 == 0 ? "PENDING" : "PAID", ["currencyCode"] = "USD",
                 ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } },
-                ["customer"] = null, ["discountCodes"] = new JsonArray(),
+                ["customer"] = null, ["discountCodes"] = new JsonArray(), ["refunds"] = new JsonArray(),
             };
         }
         h.App.Clock.Advance(TimeSpan.FromHours(2));
@@ -139,11 +140,42 @@ public sealed class StoreReconciliationTests
         Assert.Equal(54, await h.Db(db => db.Purchases.CountAsync()));
         Assert.Equal(0, await RunJobAsync(h));
 
+        // A refund made while the webhooks were down (two, on order 5001: 2.00 then the rest), back-filled after the order changed.
+        h.App.Clock.Advance(TimeSpan.FromHours(1));
+        shop.Orders["1"]["updatedAt"] = h.App.Clock.GetUtcNow().AddMinutes(-5).ToString("o");
+        shop.Orders["1"]["displayFinancialStatus"] = "REFUNDED";
+        shop.Orders["1"]["refunds"] = new JsonArray(
+            new JsonObject { ["legacyResourceId"] = "901", ["createdAt"] = "2026-01-15T13:00:00Z", ["note"] = "damaged", ["totalRefundedSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "2.00", ["currencyCode"] = "USD" } } },
+            new JsonObject { ["legacyResourceId"] = "902", ["createdAt"] = "2026-01-15T13:05:00Z", ["note"] = null, ["totalRefundedSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "3.00", ["currencyCode"] = "USD" } } });
+        Assert.Equal(2, await RunJobAsync(h)); // its two refunds (the order itself was queued before: its key is taken)
+        await h.ProcessAsync();
+        var refunded = await h.Db(db => db.Purchases.AsNoTracking().SingleAsync(p => p.OrderReference == "5001"));
+        Assert.Equal((5m, 5L), (refunded.RefundedAmount, refunded.PointsReversed));
+        Assert.Equal(0, await RunJobAsync(h));
+
         // The store fails: recorded on the state, the run itself does not fail.
         shop.FailNext(401, times: 10);
         h.App.Clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, await RunJobAsync(h));
         var state = await h.Db(db => db.StoreReconciliationStates.AsNoTracking().SingleAsync());
         Assert.StartsWith("STORE_CREDENTIALS_INVALID", state.LastError);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task The_job_deletes_finished_receipts_older_than_the_retention_and_keeps_pending_ones(string provider)
+    {
+        await using var h = await StartAsync(provider, settings: Settings);
+        await DisconnectTheHarnessStoresAsync(h);
+        await h.SetStatusAsync(h.Woo, StoreConnectionStatus.Active);
+        await h.PostWooAsync(h.Woo, WooOrder(1, "on-hold", "old@example.com"));
+        await h.ProcessAsync();
+        await h.PostWooAsync(h.Woo, WooOrder(2, "on-hold", "old@example.com")); // stays pending
+        h.App.Clock.Advance(TimeSpan.FromDays(31));
+        await h.PostWooAsync(h.Woo, WooOrder(3, "on-hold", "new@example.com"));
+        await h.SetStatusAsync(h.Woo, StoreConnectionStatus.Disconnected); // not reconciled (its store is unreachable), receipts still cleaned
+
+        Assert.Equal(1, await RunJobAsync(h));
+        // The old finished receipt is gone; the old pending delivery and the recent one stay.
+        Assert.Equal(["2", "3"], (await h.DeliveriesAsync(h.Woo)).Select(d => d.ResourceId));
     }
 }
