@@ -7,7 +7,8 @@ namespace HeadlessLoyalty.GraphQL.Subscriptions;
 
 /// <summary>
 /// Subscriptions whose events are resolved serially (like queries: scoped services allow one resolver at a time) in a
-/// fresh child scope of the operation's scope per event, so no DbContext (and its change tracker) lives across events.
+/// fresh child scope of the operation's scope per event (created when a field first asks for a service, so an event of
+/// plain data costs no scope), so no DbContext (and its change tracker) lives across events.
 /// The child scope gets the caller state through <see cref="IGraphQLScopeInitializer"/>; core's default strategy would
 /// resolve every event in parallel in the operation's scope, and GraphQL.MicrosoftDI's scoped one in a scope that
 /// knows nothing about the caller.

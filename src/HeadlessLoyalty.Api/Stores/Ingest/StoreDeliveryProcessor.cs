@@ -69,8 +69,12 @@ public sealed class StoreDeliveryProcessor(IServiceScopeFactory scopes, TimeProv
         var db = scope.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
         var now = clock.GetUtcNow();
         var leaseUntil = now + Lease;
+        // Not while an earlier delivery of the same order (customer, product) is still pending, wherever it is claimed:
+        // one order's deliveries apply in the order received across instances too (a refund never before its purchase).
         var claimed = await db.StoreDeliveries
             .Where(d => d.Id == deliveryId && d.Status == StoreDeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil <= now))
+            .Where(d => d.ResourceId == null || !db.StoreDeliveries.Any(o => o.ConnectionId == d.ConnectionId && o.ResourceId == d.ResourceId
+                && o.Status == StoreDeliveryStatus.Pending && o.ReceivedAt < d.ReceivedAt))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseUntil, leaseUntil).SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
         if (claimed == 0)
             return false;

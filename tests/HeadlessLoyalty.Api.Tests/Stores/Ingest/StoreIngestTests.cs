@@ -254,6 +254,30 @@ public sealed class StoreIngestTests
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_refund_waits_while_its_orders_earlier_delivery_is_claimed_by_another_instance(string provider)
+    {
+        await using var h = await StartAsync(provider);
+        await h.PostWooAsync(h.Woo, WooOrder(700, "completed", "order@example.com", total: "100.00"));
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.PostWooAsync(h.Woo, WooOrder(700, "completed", "order@example.com", total: "100.00", refunds: [(9100, "-40.00")]));
+        // Another instance holds the purchase's delivery (its lease runs).
+        var purchase = (await h.DeliveriesAsync(h.Woo)).Where(d => d.ResourceId == "700").OrderBy(d => d.ReceivedAt).First();
+        await h.Db(db => db.StoreDeliveries.Where(d => d.Id == purchase.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseUntil, h.App.Clock.GetUtcNow() + StoreDeliveryProcessor.Lease).SetProperty(d => d.Attempts, 1)));
+
+        // This instance may not take the refund meanwhile: applied before its purchase, it would be lost as "no purchase".
+        Assert.Equal(0, await h.ProcessAsync());
+        Assert.All(await h.DeliveriesAsync(h.Woo), d => Assert.Equal(StoreDeliveryStatus.Pending, d.Status));
+
+        // The other instance died: its lease runs out, and both apply in the order received.
+        h.App.Clock.Advance(StoreDeliveryProcessor.Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await h.ProcessAsync());
+        Assert.All(await h.DeliveriesAsync(h.Woo), d => Assert.Equal(StoreDeliveryStatus.Processed, d.Status));
+        var member = await h.Db(db => db.Members.AsNoTracking().SingleAsync());
+        Assert.Equal(60, (await h.Db(db => MemberQueries.BalanceAsync(db, member.Id)))!.Total);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Refunds_partial_with_negative_totals_then_the_refunded_status_take_back_proportionally_once(string provider)
     {
         await using var h = await StartAsync(provider);
