@@ -3,13 +3,13 @@ using System.Text.Json;
 using HeadlessLoyalty.Api.Tenancy;
 using HeadlessLoyalty.GraphQL.Subscriptions;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace HeadlessLoyalty.Api.Auth;
 
 /// <summary>
 /// Authenticates a graphql-transport-ws connection from its connection_init payload, <c>{"Authorization": "Bearer &lt;jwt&gt;"}</c>
-/// or <c>{"token": "&lt;jwt&gt;"}</c>, with the same JWT bearer handler (keys, issuer, audience, lifetime on the app's clock)
+/// or <c>{"token": "&lt;jwt&gt;"}</c>, with the same bearer authentication as HTTP (the app's JWTs: keys, issuer, audience,
+/// lifetime on the app's clock; Shopify POS session tokens through their own handler)
 /// and the same tenant resolution as an HTTP request; a refusal closes the socket with 4403 and "CODE: message".
 /// Without a token in the payload the connection is what the upgrade request was (a header-authenticated client,
 /// or anonymous: operations then meet the schema's authorization rule like anonymous HTTP requests).
@@ -35,7 +35,7 @@ internal sealed class ConnectionInitAuthenticator(IServiceScopeFactory scopes) :
     }
 
     /// <summary>
-    /// Runs the app's JWT bearer handler on a synthetic request carrying the token, in a scope of its own (a scope
+    /// Runs the app's bearer authentication on a synthetic request carrying the token, in a scope of its own (a scope
     /// caches its handler per scheme, and the upgrade request's already authenticated without a token).
     /// </summary>
     private async Task<ClaimsPrincipal?> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -43,7 +43,9 @@ internal sealed class ConnectionInitAuthenticator(IServiceScopeFactory scopes) :
         await using var scope = scopes.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider, RequestAborted = cancellationToken };
         context.Request.Headers.Authorization = "Bearer " + token;
-        var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        // The default authenticate scheme, as for an HTTP request: the app's JWT bearer, or the selector that sends a
+        // Shopify POS session token to its own handler when store connections register it.
+        var result = await context.AuthenticateAsync();
         return result.Succeeded ? result.Principal : null;
     }
 

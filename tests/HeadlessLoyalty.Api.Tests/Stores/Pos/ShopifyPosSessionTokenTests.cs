@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Text;
 using HeadlessLoyalty.Api.Auth;
+using HeadlessLoyalty.Api.Tests.Events.Live;
 using HeadlessLoyalty.Api.Tests.TestSupport;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -67,6 +68,22 @@ public sealed class ShopifyPosSessionTokenTests
         using var own = t.App.CreateClient(t.App.MintToken(t.Slug, Roles.Pos));
         using var ownResult = await own.PostGraphQLAsync("{ posCustomers(search: \"till@example.com\") { email } }");
         Assert.Equal(HttpStatusCode.OK, ownResult.Status);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_session_token_in_a_websocket_connection_init_is_the_pos_role_too(string provider)
+    {
+        await using var t = await StartAsync(provider);
+        using var pos = await t.App.ConnectAsync(SessionToken(t));
+
+        await pos.SubscribeAsync("1", new { }, "{ posCustomers(search: \"till@example.com\") { email } }");
+        var found = await pos.ReceiveAsync();
+        Assert.Equal("till@example.com", found!["payload"]!["data"]!["posCustomers"]![0]!["email"]!.GetValue<string>());
+        await pos.ReceiveAsync(); // complete
+
+        // A bad one is refused like on HTTP: the socket closes with 4403 INVALID_TOKEN.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => t.App.ConnectAsync(SessionToken(t, secret: "another-apps-client-secret-000000")));
+        Assert.Contains("INVALID_TOKEN", refused.Message);
     }
 
     [Theory, SqliteData, PostgresData]
