@@ -168,9 +168,9 @@ public abstract class AuthorizationMatrixTests(DatabaseFixture fixture)
         "Subscription.loyaltyEvents" => ("subscription { loyaltyEvents(after: \"0\") { id position } }", new { }),
         "Query.webhookSubscriptions" => ("{ webhookSubscriptions { id status } }", new { }),
         "Query.webhookDeliveries" => ("query($id: ID!) { webhookDeliveries(subscriptionId: $id, first: 1) { totalCount } }", new { id = WebhookId(Guid.NewGuid()) }),
-        "Query.storeDeliveries" => ("query($id: ID!) { storeDeliveries(connectionId: $id, first: 1) { totalCount } }", new { id = StoreConnectionId(Guid.NewGuid()) }),
-        "Query.storeDeliveryStats" => ("query($id: ID!) { storeDeliveryStats(connectionId: $id) { processed } }", new { id = StoreConnectionId(Guid.NewGuid()) }),
-        "Query.storeCatalog" => ("query($id: ID!) { storeCatalog(connectionId: $id, first: 1) { totalCount } }", new { id = StoreConnectionId(Guid.NewGuid()) }),
+        "Query.storeDeliveries" => ("query($id: ID!) { storeDeliveries(connectionId: $id, first: 1) { totalCount } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Query.storeDeliveryStats" => ("query($id: ID!) { storeDeliveryStats(connectionId: $id) { processed } }", new { id = StoreId(Guid.NewGuid()) }),
+        "Query.storeCatalog" => ("query($id: ID!) { storeCatalog(connectionId: $id, first: 1) { totalCount } }", new { id = StoreId(Guid.NewGuid()) }),
         // Subscribed to webhook.disabled only: the matrix's own writes give the dispatcher nothing to send.
         "Mutation.createWebhookSubscription" => ("mutation { createWebhookSubscription(input: { url: \"https://hooks.example.com/matrix\", types: [\"webhook.disabled\"] }) { subscription { id } secret userErrors { code } } }", new { }),
         "Mutation.updateWebhookSubscription" => ("mutation($id: ID!) { updateWebhookSubscription(input: { id: $id, description: \"matrix\" }) { subscription { id } userErrors { code } } }",

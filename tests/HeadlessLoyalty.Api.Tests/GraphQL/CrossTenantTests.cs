@@ -545,7 +545,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
         var a = await SeedAsync("sa");
         var b = await SeedAsync("sb");
         using var client = _app.CreateClient(_app.MintToken(a.Slug, Roles.Admin));
-        var bId = StoreConnectionId(b.Connection);
+        var bId = StoreId(b.Connection);
         string[] secrets = [b.Slug, b.Connection.ToString(), b.Delivery.ToString()];
         foreach (var (field, query) in new[]
                  {
@@ -559,7 +559,7 @@ public abstract class CrossTenantTests(DatabaseFixture fixture)
             Assert.Equal(JsonValueKind.Null, theirs.Data.GetProperty(field).ValueKind);
             foreach (var secret in secrets)
                 Assert.False(theirs.Text.Replace(bId, "").Contains(secret, StringComparison.OrdinalIgnoreCase), $"{field}: B's '{secret}' leaked: {theirs}");
-            using var ours = await client.PostGraphQLAsync(query, new { id = StoreConnectionId(a.Connection) });
+            using var ours = await client.PostGraphQLAsync(query, new { id = StoreId(a.Connection) });
             Assert.False(ours.HasErrors, ours.ToString());
             Assert.Contains(a.Slug, ours.Text);
             Assert.DoesNotContain(b.Slug, ours.Text);

@@ -18,7 +18,6 @@ public static class GraphQLSeed
     public static string RewardId(Guid id) => GlobalId.Encode("Reward", id.ToString());
     public static string AwardId(Guid id) => GlobalId.Encode("ActivityAward", id.ToString());
     public static string WebhookId(Guid id) => GlobalId.Encode("WebhookSubscription", id.ToString());
-    public static string StoreConnectionId(Guid id) => GlobalId.Encode("StoreConnection", id.ToString());
     public static string StoreId(Guid id) => GlobalId.Encode("StoreConnection", id.ToString());
 
     public static Task<MemberView> EnrollAsync(this LoyaltyApiFactory app, string slug, string email, string? firstName = null, string? lastName = null) =>

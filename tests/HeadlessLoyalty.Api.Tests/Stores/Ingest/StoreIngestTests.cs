@@ -490,7 +490,7 @@ public sealed class StoreDeliveryMonitoringTests
         await h.PostShopifyAsync(h.Shop, "locations/create", """{"id":41,"name":"Depot"}""");
         await h.ProcessAsync();
         var client = h.App.CreateClient(h.App.MintToken(h.Slug, Api.Auth.Roles.Admin));
-        var id = GraphQLSeed.StoreConnectionId(h.Woo);
+        var id = GraphQLSeed.StoreId(h.Woo);
         const string statsQuery = "query($id: ID!) { storeDeliveryStats(connectionId: $id) { lastDeliveryAt processed ignored skipped failed pending lastFailure { topic status reason resourceId } lastFailureHint } }";
         static (int, int, int, int, int) Counts(System.Text.Json.JsonElement s) => (s.GetProperty("processed").GetInt32(), s.GetProperty("ignored").GetInt32(),
             s.GetProperty("skipped").GetInt32(), s.GetProperty("failed").GetInt32(), s.GetProperty("pending").GetInt32());
@@ -541,7 +541,7 @@ public sealed class StoreDeliveryMonitoringTests
         Assert.Contains("'on-hold' does not award", Assert.Single(ignored.Data.GetProperty("storeDeliveries").GetProperty("nodes").EnumerateArray()).GetProperty("reason").GetString());
 
         using var catalog = await client.PostGraphQLAsync("query($id: ID!) { storeCatalog(connectionId: $id, kind: LOCATION) { nodes { kind externalId title } } }",
-            new { id = GraphQLSeed.StoreConnectionId(h.Shop) });
+            new { id = GraphQLSeed.StoreId(h.Shop) });
         var location = Assert.Single(catalog.Data.GetProperty("storeCatalog").GetProperty("nodes").EnumerateArray());
         Assert.Equal(("LOCATION", "41", "Depot"), (location.GetProperty("kind").GetString(), location.GetProperty("externalId").GetString(), location.GetProperty("title").GetString()));
     }
