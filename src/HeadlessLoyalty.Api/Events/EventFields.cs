@@ -55,12 +55,11 @@ public static class EventFields
             throw PaginationError.InvalidPagination($"first must be between 0 and {MaxPageSize}.");
         var filter = c.GetArgument<EventFilterArgs?>("filter");
         var types = filter?.Types;
-        if (types?.FirstOrDefault(t => EventCatalog.Find(t) is null) is { } unknown)
-            throw new InvalidInputException("filter.types", $"'{unknown}' is not an event type (see the LoyaltyEvent types' descriptions).");
+        RequireKnownTypes(types, "filter.types");
         var memberId = filter?.MemberId is { } raw ? ResolveContextExtensions.QueryGlobalId(raw, MemberType.TypeName) : (Guid?)null;
 
         var caller = c.Caller();
-        if (!caller.IsInRole(Roles.Admin) && !caller.IsInRole(Roles.Partner) && !caller.IsInRole(Roles.Service))
+        if (!ReadsWholeProgram(caller))
         {
             // A storefront sees its own member only: another member's filter reads nothing.
             if (caller.MemberId is not { } own || (memberId is { } asked && asked != own))
@@ -69,12 +68,20 @@ public static class EventFields
         }
 
         var db = c.Db();
-        var rows = await EventLog.ReadAsync(db, after, first + 1, types, memberId, c.CancellationToken);
-        // After the read: retention deletes and moves its mark in one transaction, so a read that raced a deletion
-        // (and may lack deleted events) always sees the mark here.
-        await EventLog.EnsureCursorRetainedAsync(db, after, c.CancellationToken);
+        var rows = await EventLog.ReadRetainedAsync(db, after, first + 1, types, memberId, c.CancellationToken);
         return Build(rows.Take(first).Select(EventView.Of).ToList(), after, rows.Count > first);
     }
+
+    /// <summary>INVALID_INPUT naming <paramref name="field"/> when a type is not in the catalog.</summary>
+    internal static void RequireKnownTypes(IEnumerable<string>? types, string field)
+    {
+        if (types?.FirstOrDefault(t => EventCatalog.Find(t) is null) is { } unknown)
+            throw new InvalidInputException(field, $"'{unknown}' is not an event type (see the LoyaltyEvent types' descriptions).");
+    }
+
+    /// <summary>Admin, partner and service tokens read the whole program's events; a storefront only its own member's.</summary>
+    internal static bool ReadsWholeProgram(Caller caller) =>
+        caller.IsInRole(Roles.Admin) || caller.IsInRole(Roles.Partner) || caller.IsInRole(Roles.Service);
 
     /// <summary>An <c>after</c> cursor: a position in decimal (null: 0), or INVALID_CURSOR.</summary>
     internal static long ParseCursor(string? cursor)

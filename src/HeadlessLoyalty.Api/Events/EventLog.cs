@@ -19,7 +19,7 @@ public static class EventLog
     /// <summary>
     /// Up to <paramref name="max"/> positioned events with a position greater than <paramref name="after"/> (0: from
     /// the oldest retained), in position order; filtered by type (null or empty: all) and member (null: all). Read
-    /// untracked. Does not check retention: call <see cref="EnsureCursorRetainedAsync"/> after each read from a cursor.
+    /// untracked. Does not check retention: a reader resuming a cursor uses <see cref="ReadRetainedAsync"/>.
     /// </summary>
     public static async Task<IReadOnlyList<DomainEvent>> ReadAsync(LoyaltyDbContext db, long after, int max,
         IReadOnlyCollection<string>? types, Guid? memberId, CancellationToken ct = default)
@@ -30,6 +30,19 @@ public static class EventLog
         if (memberId is { } member)
             query = query.Where(e => e.MemberId == member);
         return await query.OrderBy(e => e.Position).Take(Math.Max(0, max)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// <see cref="ReadAsync"/> from a cursor a reader resumes, then <see cref="EnsureCursorRetainedAsync"/> for that cursor:
+    /// in this order, because retention deletes and moves its mark in one transaction, so a read that raced a deletion
+    /// (and may lack deleted events) always sees the mark afterwards. What every cursor reader (catch-up, replay) uses.
+    /// </summary>
+    public static async Task<IReadOnlyList<DomainEvent>> ReadRetainedAsync(LoyaltyDbContext db, long after, int max,
+        IReadOnlyCollection<string>? types, Guid? memberId, CancellationToken ct = default)
+    {
+        var page = await ReadAsync(db, after, max, types, memberId, ct);
+        await EnsureCursorRetainedAsync(db, after, ct);
+        return page;
     }
 
     /// <summary>The highest position of the scope's program (0 when it has no positioned event).</summary>

@@ -44,10 +44,7 @@ internal sealed class EventLogStream(IServiceProvider operationScope, Guid progr
                     await using (var read = operationScope.CreateChildScope())
                     {
                         var db = read.ServiceProvider.GetRequiredService<LoyaltyDbContext>();
-                        page = await EventLog.ReadAsync(db, cursor, batch, types, memberId, ct);
-                        // After the read, not before: retention deletes and moves its mark in one transaction, so a
-                        // read that raced a deletion (and may lack deleted events) always sees the mark here.
-                        await EventLog.EnsureCursorRetainedAsync(db, cursor, ct);
+                        page = await EventLog.ReadRetainedAsync(db, cursor, batch, types, memberId, ct);
                     }
                     foreach (var e in page)
                     {

@@ -26,13 +26,12 @@ public static class EventSubscriptionFields
         var afterArg = c.GetArgument<string?>("after");
         long? after = afterArg is null ? null : EventFields.ParseCursor(afterArg);
         var typeList = c.GetArgument<List<string>?>("types");
-        if (typeList?.FirstOrDefault(t => EventCatalog.Find(t) is null) is { } unknown)
-            throw new InvalidInputException("types", $"'{unknown}' is not an event type (see the LoyaltyEvent types' descriptions).");
+        EventFields.RequireKnownTypes(typeList, "types");
         IReadOnlySet<string>? types = typeList is { Count: > 0 } ? typeList.ToHashSet(StringComparer.Ordinal) : null;
         var memberId = c.GetArgument<string?>("memberId") is { } raw ? ResolveContextExtensions.QueryGlobalId(raw, MemberType.TypeName) : (Guid?)null;
 
         var caller = c.Caller();
-        if (!caller.IsInRole(Roles.Admin) && !caller.IsInRole(Roles.Partner) && !caller.IsInRole(Roles.Service))
+        if (!EventFields.ReadsWholeProgram(caller))
         {
             if (caller.MemberId is not { } own)
                 throw new ExecutionError("This storefront token is not a member's: it has no events to follow.") { Code = ErrorCodes.Forbidden };
