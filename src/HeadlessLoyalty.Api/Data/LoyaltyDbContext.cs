@@ -47,6 +47,7 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
     public DbSet<MemberSegment> MemberSegments => Set<MemberSegment>();
     public DbSet<Reward> Rewards => Set<Reward>();
     public DbSet<Coupon> Coupons => Set<Coupon>();
+    public DbSet<StoreCouponIntent> StoreCouponIntents => Set<StoreCouponIntent>();
     public DbSet<ActivityRule> ActivityRules => Set<ActivityRule>();
     public DbSet<ActivityAward> ActivityAwards => Set<ActivityAward>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
@@ -245,6 +246,17 @@ public class LoyaltyDbContext(DbContextOptions options, TenantContext tenant) : 
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasOne<Member>().WithMany().HasForeignKey(x => x.MemberId);
             e.HasOne<Reward>().WithMany().HasForeignKey(x => x.RewardId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<StoreCouponIntent>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Code).HasMaxLength(40);
+            e.HasIndex(x => new { x.ProgramId, x.Code }).IsUnique();
+            e.HasIndex(x => new { x.ProgramId, x.CreatedAt });
+            e.Property(x => x.Target).HasMaxLength(StoreCouponIntent.MaxTargetLength);
+            e.Property(x => x.LastError).HasMaxLength(StoreCouponIntent.MaxErrorLength);
+            e.Property(x => x.Version).IsConcurrencyToken();
         });
 
         b.Entity<ProgramSegmentRules>(e => e.HasKey(x => x.ProgramId));

@@ -26,6 +26,9 @@ public sealed class JobsOptions
     /// <summary>Hourly: a store's missed orders and webhooks heal within the hour.</summary>
     public JobSchedule StoreReconciliation { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
 
+    /// <summary>Every 5 minutes: an orphaned store coupon is usable by its member until the run deletes it.</summary>
+    public JobSchedule StoreCouponRecovery { get; set; } = new() { Interval = TimeSpan.FromMinutes(5) };
+
     public JobSchedule For(LoyaltyJob job) => job.Name switch
     {
         "pending-approval" => PendingApproval,
@@ -37,6 +40,7 @@ public sealed class JobsOptions
         "segments" => Segments,
         "event-retention" => EventRetention,
         "store-reconciliation" => StoreReconciliation,
+        "store-coupon-recovery" => StoreCouponRecovery,
         _ => throw new InvalidOperationException($"No schedule for job '{job.Name}'."),
     };
 }

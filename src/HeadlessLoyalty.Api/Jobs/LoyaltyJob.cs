@@ -69,7 +69,18 @@ public static class LoyaltyJobs
         (_, _, _) => throw new InvalidOperationException("checkout-discount-expiry runs with the scope's services."),
         (sp, _, _, ct) => sp.GetRequiredService<Stores.Checkout.CheckoutOperations>().ExpireAsync(ct));
 
-    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention, StoreReconciliation, CheckoutDiscountExpiry];
+    /// <summary>
+    /// Every 5 minutes by default, with a 5-minute grace (<c>Stores:CouponRecoveryGrace</c>): a coupon left on a store by
+    /// a redemption that never committed (a crash, a lost answer) is usable by its member until this run deletes it.
+    /// </summary>
+    public static readonly LoyaltyJob StoreCouponRecovery = new(StoreCouponJournal.JobName,
+        "Deletes from the stores the coupons of redemptions that never committed (the process died or the store's answer was lost between the store call and the commit): every store coupon is journaled before the store is called, and a journal entry older than the grace names such a coupon.",
+        (_, _, _) => throw new InvalidOperationException("store-coupon-recovery runs with the scope's services."),
+        (sp, db, clock, ct) => StoreCouponJournal.RecoverAsync(db, clock, sp.GetService<IStoreCoupons>() ?? NoStoreCoupons.Instance,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stores.StoresOptions>>().Value.CouponRecoveryGrace,
+            sp.GetRequiredService<ILogger<LoyaltyJob>>(), ct));
+
+    public static readonly IReadOnlyList<LoyaltyJob> All = [PendingApproval, Birthdays, Expiry, Tiers, CouponExpiry, Segments, EventRetention, StoreReconciliation, CheckoutDiscountExpiry, StoreCouponRecovery];
 
     public static LoyaltyJob? Find(string name) => All.FirstOrDefault(j => j.Name == name);
 }

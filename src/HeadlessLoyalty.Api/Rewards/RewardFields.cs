@@ -57,7 +57,8 @@ public static class RewardFields
                     var rewardId = ResolveContextExtensions.ParseGlobalId(input.RewardId, RewardType.TypeName, "rewardId");
                     // The store side, when a store connection registers one (IStoreCoupons); else the coupon lives here only.
                     var stores = c.RequestServices?.GetService<IStoreCoupons>();
-                    var payload = await RewardOperations.RedeemAsync(db, c.Clock(), c.Caller().Actor, new RedeemInput(memberId, rewardId, input.Points), input.IdempotencyKey, c.CancellationToken, stores);
+                    var payload = await RewardOperations.RedeemAsync(db, c.Clock(), c.Caller().Actor, new RedeemInput(memberId, rewardId, input.Points), input.IdempotencyKey, c.CancellationToken, stores,
+                        c.RequestServices?.GetService<ILogger<IStoreCoupons>>());
                     return new RedeemCouponResult(payload.Coupon, payload.Balance, []);
                 }, errors => new RedeemCouponResult(null, null, errors));
             });

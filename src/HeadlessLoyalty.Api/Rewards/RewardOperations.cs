@@ -5,6 +5,7 @@ using HeadlessLoyalty.Api.Members;
 using HeadlessLoyalty.Api.Points;
 using HeadlessLoyalty.Api.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HeadlessLoyalty.Api.Rewards;
 
@@ -73,43 +74,25 @@ public static class RewardOperations
     /// Spends points on a reward and issues its coupon (the idempotency key is required: a retried request must not
     /// spend twice). Refusals: REWARD_NOT_FOUND, REWARD_DISABLED, INVALID_INPUT (points out of the reward's bounds),
     /// INSUFFICIENT_POINTS, MEMBER_BLOCKED, MEMBER_NOT_FOUND, and the store's refusal (STORE_COUPON_FAILED) when
-    /// <paramref name="stores"/> creates coupons on a connected store (see <see cref="IStoreCoupons"/> for the contract).
+    /// <paramref name="stores"/> creates coupons on a connected store (STORE_NOT_RESOLVED, STORE_PAUSED... see
+    /// <see cref="IStoreCoupons"/>; the store side goes through <see cref="StoreCouponJournal"/>, so no free coupon is left
+    /// on the store whatever fails, a crash included).
     /// </summary>
     public static async Task<RedeemPayload> RedeemAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, RedeemInput input, string? idempotencyKey, CancellationToken ct = default,
-        IStoreCoupons? stores = null)
+        IStoreCoupons? stores = null, ILogger? log = null)
     {
         stores ??= NoStoreCoupons.Instance;
-        // Store coupons created by attempts, in order: only the last one of a committed redemption is kept.
-        var created = new List<(StoreCoupon Coupon, string StoreId)>();
-        try
-        {
-            var payload = await RedeemOnceAsync(db, clock, actor, input, idempotencyKey, stores, created, ct);
-            if (created.Count > 0 && payload.Coupon.Id == created[^1].Coupon.CouponId)
-                created.RemoveAt(created.Count - 1);
-            return payload;
-        }
-        finally
-        {
-            foreach (var (coupon, storeId) in created)
-            {
-                try
-                {
-                    await stores.DeleteAsync(coupon, storeId, CancellationToken.None);
-                }
-                catch (Exception)
-                {
-                    // Never fails (or masks the outcome of) the redemption: a store coupon that could not be removed
-                    // is left to the store's reconciliation, like one orphaned by a crash (see IStoreCoupons). The
-                    // implementation logs its own failures.
-                }
-            }
-        }
+        // The code prefix before the transaction (the journal reserves the code first); the attempt checks the reward again.
+        var prefix = await db.Rewards.AsNoTracking().Where(r => r.Id == input.RewardId).Select(r => r.CodePrefix).FirstOrDefaultAsync(ct)
+            ?? throw new RewardNotFoundException(input.RewardId);
+        return await StoreCouponJournal.RunAsync(db, clock, stores, input.MemberId, prefix, log ?? NullLogger.Instance,
+            reservation => RedeemOnceAsync(db, clock, actor, input, idempotencyKey, reservation, ct),
+            payload => payload.Coupon.Code, ct);
     }
 
     private static Task<RedeemPayload> RedeemOnceAsync(
-        LoyaltyDbContext db, TimeProvider clock, string actor, RedeemInput input, string? idempotencyKey, IStoreCoupons stores,
-        List<(StoreCoupon Coupon, string StoreId)> created, CancellationToken ct) =>
+        LoyaltyDbContext db, TimeProvider clock, string actor, RedeemInput input, string? idempotencyKey, StoreCouponReservation reservation, CancellationToken ct) =>
         Idempotent.RunAsync(db, clock, RedeemOperation, idempotencyKey, keyRequired: true, input, async token =>
         {
             var now = clock.GetUtcNow();
@@ -120,16 +103,12 @@ public static class RewardOperations
             var quote = RewardRules.Quote(reward, input.Points);
             var member = await MemberQueries.GetAsync(db, input.MemberId, token);
             var currency = (await db.CurrentProgramAsync(token)).Currency;
-            var code = await NewCouponCodeAsync(db, reward.CodePrefix, token);
+            var code = reservation.Code;
             var spent = await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
                 member.Id, LedgerEntryKind.Redeem, -quote.Points, $"Reward: {reward.Name}", $"coupon:{code}"), idempotencyKey, token);
             var coupon = StageCoupon(db, member.Id, reward, code, quote, currency, spent.Entry.Id, actor, now);
-            var storeCoupon = new StoreCoupon(coupon.Id, member.Id, member.Email, code, reward.Kind, quote.Value, currency, coupon.ExpiresAt);
-            if (await stores.CreateAsync(storeCoupon, token) is { } storeId)
-            {
-                created.Add((storeCoupon, storeId));
-                coupon.StoreCouponId = storeId;
-            }
+            coupon.StoreCouponId = await reservation.CreateAsync(db,
+                new StoreCoupon(coupon.Id, member.Id, member.Email, code, reward.Kind, quote.Value, currency, coupon.ExpiresAt), token);
             DomainEvents.Stage(db, EventTypes.PointsRedeemed, member.Id, new PointsRedeemedPayload(
                 member.Id, member.Email, quote.Points, spent.Balance.Approved, code, reward.Name), now, now);
             DomainEvents.Stage(db, EventTypes.RewardIssued, member.Id, new RewardIssuedPayload(
@@ -137,12 +116,15 @@ public static class RewardOperations
             return new RedeemPayload(CouponView.Of(coupon), spent.Balance);
         }, ct);
 
-    /// <summary>A coupon code of <paramref name="prefix"/> that no coupon of the program has (a clash is redrawn).</summary>
+    /// <summary>
+    /// A coupon code of <paramref name="prefix"/> that no coupon and no store coupon reservation
+    /// (<see cref="StoreCouponJournal"/>) of the program has (a clash is redrawn).
+    /// </summary>
     internal static async Task<string> NewCouponCodeAsync(LoyaltyDbContext db, string prefix, CancellationToken ct)
     {
         string code;
         do code = RewardRules.NewCode(prefix);
-        while (await db.Coupons.AnyAsync(c => c.Code == code, ct));
+        while (await db.Coupons.AnyAsync(c => c.Code == code, ct) || await db.StoreCouponIntents.AnyAsync(i => i.Code == code, ct));
         return code;
     }
 

@@ -11,7 +11,8 @@ namespace HeadlessLoyalty.Api.Stores;
 /// <summary>
 /// <see cref="IStoreCoupons"/> on the program's store connections: a redeemed coupon is created on the member's store
 /// (WooCommerce: a single-use coupon restricted to the member's email; Shopify: a single-use code discount limited to
-/// the member's Shopify customer), within the redemption's transaction, so a store's refusal deducts nothing.
+/// the member's Shopify customer), within the redemption's transaction, so a store's refusal deducts nothing. The
+/// target is the connection's <see cref="StoreConnection.StoreKey"/>.
 /// <para>The member's store, in order: a connection that knows the member's customer id (<c>MemberExternalId.Store</c> =
 /// the connection's <see cref="StoreConnection.StoreKey"/>); else the store of their latest purchase
 /// (<c>Purchase.StoreId</c>); else the program's only connection. Disconnected connections do not count; no connection
@@ -23,52 +24,54 @@ public sealed class StoreCouponService(
     LoyaltyDbContext db, TimeProvider clock, StoreSecrets secrets, WooCommerceClient woo, ShopifyClient shopify,
     Auth.Caller caller, ILogger<StoreCouponService> log) : IStoreCoupons
 {
-    public async Task<string?> CreateAsync(StoreCoupon coupon, CancellationToken ct)
-    {
-        var (connection, customerId) = await RouteAsync(coupon.MemberId, ct);
-        if (connection is null)
-            return null;
-        return await CreateOnAsync(connection, customerId, coupon, ct);
-    }
+    public async Task<string?> TargetAsync(Guid memberId, CancellationToken ct) =>
+        (await RouteAsync(memberId, ct)).Connection?.StoreKey;
 
-    /// <summary>
-    /// Creates the coupon on <paramref name="connection"/> (the checkout names its store) for the member's customer id
-    /// there; returns the id <see cref="DeleteAsync"/> takes. Same refusals as <see cref="CreateAsync"/>.
-    /// </summary>
-    public async Task<string> CreateOnAsync(StoreConnection connection, string? customerId, StoreCoupon coupon, CancellationToken ct)
+    /// <summary>This service with the target fixed to <paramref name="connection"/> (a checkout names its store).</summary>
+    public IStoreCoupons On(StoreConnection connection) => new FixedTarget(this, connection.StoreKey);
+
+    public async Task<string> CreateAsync(string target, StoreCoupon coupon, string? createdBefore, CancellationToken ct)
     {
-        if (connection.Status == StoreConnectionStatus.Paused)
-            throw new StorePausedException(connection.Id);
-        var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials!);
+        var connection = await ConnectionAsync(target, ct) ?? throw new StoreCouponFailedException("the store connection is gone");
         string storeId;
-        try
+        if (createdBefore is not null)
+            storeId = createdBefore[(createdBefore.IndexOf(':') + 1)..];
+        else
         {
-            storeId = connection.Platform == StorePlatform.WooCommerce
-                ? await woo.CreateCouponAsync(connection.Url, credentials, ToWoo(coupon), ct)
-                : await shopify.CreateDiscountAsync(connection.Url, credentials, ToShopify(coupon, customerId
-                    ?? throw new StoreCustomerUnknownException("The member has no Shopify customer id on this store: a Shopify discount is limited to a customer. No points were deducted.")), ct);
+            if (connection.Status == StoreConnectionStatus.Paused)
+                throw new StorePausedException(connection.Id);
+            if (connection.Status == StoreConnectionStatus.Disconnected || connection.ProtectedCredentials is null)
+                throw new StoreDisconnectedException(connection.Id);
+            var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials);
+            try
+            {
+                storeId = connection.Platform == StorePlatform.WooCommerce
+                    ? await woo.CreateCouponAsync(connection.Url, credentials, ToWoo(coupon), ct)
+                    : await shopify.CreateDiscountAsync(connection.Url, credentials, ToShopify(coupon, await CustomerIdAsync(connection, coupon.MemberId, ct)
+                        ?? throw new StoreCustomerUnknownException("The member has no Shopify customer id on this store: a Shopify discount is limited to a customer. No points were deducted.")), ct);
+            }
+            catch (LoyaltyException e) when (e is StoreUnreachableException or StoreCredentialsInvalidException)
+            {
+                throw new StoreCouponFailedException($"{connection.Platform} at {connection.Url}: {e.Message}");
+            }
         }
-        catch (LoyaltyException e) when (e is StoreUnreachableException or StoreCredentialsInvalidException)
-        {
-            throw new StoreCouponFailedException($"{connection.Platform} at {connection.Url}: {e.Message}");
-        }
-        // A store id names its connection, so DeleteAsync finds the store again: "{connection}:{id on the store}".
-        var id = $"{connection.StoreKey}:{storeId}";
         StoreOperations.Audit(db, connection.Id, StoreAuditActions.CouponCreated, caller.IsAuthenticated ? caller.Actor : "system",
             string.Create(CultureInfo.InvariantCulture, $"Coupon {coupon.Code} ({coupon.Kind} {coupon.Value} {coupon.Currency}) for member {coupon.MemberId:D}, store id {storeId}"),
             clock.GetUtcNow());
-        return id;
+        // A store id names its connection, so DeleteAsync finds the store again: "{connection}:{id on the store}".
+        return $"{connection.StoreKey}:{storeId}";
     }
 
-    public async Task DeleteAsync(StoreCoupon coupon, string storeCouponId, CancellationToken ct)
+    public Task DeleteAsync(StoreCoupon coupon, string storeCouponId, CancellationToken ct) =>
+        DeleteAsync(coupon, storeCouponId, "the redemption that created it did not commit", ct);
+
+    /// <summary>Deletes a coupon this service created, audit-logged with <paramref name="why"/>; a store failure is logged and thrown.</summary>
+    public async Task DeleteAsync(StoreCoupon coupon, string storeCouponId, string why, CancellationToken ct)
     {
         var sep = storeCouponId.IndexOf(':');
-        if (sep < 0 || !Guid.TryParse(storeCouponId.AsSpan(0, sep), out var connectionId))
+        if (sep < 0 || await ConnectionAsync(storeCouponId[..sep], ct) is not { ProtectedCredentials: not null } connection)
             return;
         var storeId = storeCouponId[(sep + 1)..];
-        var connection = await db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == connectionId, ct);
-        if (connection?.ProtectedCredentials is null)
-            return;
         var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials);
         try
         {
@@ -79,12 +82,47 @@ public sealed class StoreCouponService(
         }
         catch (LoyaltyException e)
         {
-            log.LogWarning("Could not delete the orphaned store coupon {Code} ({StoreId}) on {Store}: {Reason}", coupon.Code, storeId, connection.Url, e.Message);
+            log.LogWarning("Could not delete the store coupon {Code} ({StoreId}) on {Store}: {Reason}", coupon.Code, storeId, connection.Url, e.Message);
             throw;
         }
-        // Outside the redemption's transaction (it is over): the audit line is saved on its own.
-        StoreOperations.Audit(db, connection.Id, StoreAuditActions.CouponDeleted, caller.IsAuthenticated ? caller.Actor : "system",
-            $"Coupon {coupon.Code} (store id {storeId}) deleted from the store: the redemption attempt that created it did not commit.", clock.GetUtcNow());
+        await AuditOnItsOwnAsync(connection.Id,
+            $"Coupon {coupon.Code} (store id {storeId}) deleted from the store: {why}.", ct);
+    }
+
+    public async Task<bool> DeleteByCodeAsync(string target, string code, Guid memberId, CancellationToken ct)
+    {
+        if (await ConnectionAsync(target, ct) is not { ProtectedCredentials: not null } connection)
+        {
+            log.LogWarning("The store coupon {Code} of a redemption that never committed cannot be checked: its store connection is disconnected (keys deleted).", code);
+            return false;
+        }
+        var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials);
+        string? storeId;
+        if (connection.Platform == StorePlatform.WooCommerce)
+        {
+            var email = await db.Members.AsNoTracking().Where(m => m.Id == memberId).Select(m => m.Email).FirstOrDefaultAsync(ct);
+            storeId = await woo.FindCouponAsync(connection.Url, credentials, code, email, ct);
+            if (storeId is not null)
+                await woo.DeleteCouponAsync(connection.Url, credentials, storeId, ct);
+        }
+        else
+        {
+            storeId = await shopify.FindDiscountByCodeAsync(connection.Url, credentials, code, ct);
+            if (storeId is not null)
+                await shopify.DeleteDiscountAsync(connection.Url, credentials, storeId, ct);
+        }
+        if (storeId is null)
+            return false;
+        await AuditOnItsOwnAsync(connection.Id,
+            $"Coupon {code} (store id {storeId}) deleted from the store by store-coupon-recovery: the redemption that created it never committed.", ct);
+        return true;
+    }
+
+    /// <summary>An audit line saved on its own (no redemption transaction is open any more).</summary>
+    private async Task AuditOnItsOwnAsync(Guid connectionId, string detail, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        StoreOperations.Audit(db, connectionId, StoreAuditActions.CouponDeleted, caller.IsAuthenticated ? caller.Actor : "system", detail, clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(ct);
@@ -93,6 +131,23 @@ public sealed class StoreCouponService(
         {
             db.ChangeTracker.Clear();
         }
+    }
+
+    private Task<StoreConnection?> ConnectionAsync(string target, CancellationToken ct) =>
+        Guid.TryParse(target, out var id)
+            ? db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct)
+            : Task.FromResult<StoreConnection?>(null);
+
+    private Task<string?> CustomerIdAsync(StoreConnection connection, Guid memberId, CancellationToken ct) =>
+        db.MemberExternalIds.AsNoTracking().Where(x => x.MemberId == memberId && x.Store == connection.StoreKey).Select(x => x.ExternalId).FirstOrDefaultAsync(ct);
+
+    /// <summary>The service with its target fixed to one connection.</summary>
+    private sealed class FixedTarget(StoreCouponService inner, string target) : IStoreCoupons
+    {
+        public Task<string?> TargetAsync(Guid memberId, CancellationToken ct) => Task.FromResult<string?>(target);
+        public Task<string> CreateAsync(string t, StoreCoupon coupon, string? createdBefore, CancellationToken ct) => inner.CreateAsync(t, coupon, createdBefore, ct);
+        public Task DeleteAsync(StoreCoupon coupon, string storeCouponId, CancellationToken ct) => inner.DeleteAsync(coupon, storeCouponId, ct);
+        public Task<bool> DeleteByCodeAsync(string t, string code, Guid memberId, CancellationToken ct) => inner.DeleteByCodeAsync(t, code, memberId, ct);
     }
 
     /// <summary>The member's store connection and their customer id there (null when unknown).</summary>

@@ -30,6 +30,13 @@ public sealed class StoresOptions
     /// <summary>The longest wait between two retries (a longer <c>Retry-After</c> or throttle wait gives up). Default 10 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How old a store coupon journal entry must be before the <c>store-coupon-recovery</c> job treats its redemption as
+    /// dead and deletes the code on the store. Longer than any redemption can take (store calls time out and give up
+    /// well within it); a redemption that somehow outlives it fails instead of committing. Default 5 minutes.
+    /// </summary>
+    public TimeSpan CouponRecoveryGrace { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The delivery URL of a connection for a platform.</summary>
     public string DeliveryUrl(StorePlatform platform, Guid connectionId) =>
         $"{PublicBaseUrl.TrimEnd('/')}/webhooks/{StoreUrls.PathSegment(platform)}/{connectionId:D}";

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Stores.WooCommerce;
 using HeadlessLoyalty.Api.Tests.Stores.Fakes;
@@ -220,5 +221,73 @@ public sealed class StoreRedemptionTests
         var audit = await t.AuditAsync(id);
         Assert.Equal(5, audit.Count(a => a.Action == StoreAuditActions.CouponCreated));
         Assert.Equal(deleted, audit.Count(a => a.Action == StoreAuditActions.CouponDeleted));
+    }
+
+    /// <summary>Runs store-coupon-recovery for the test program, the app's clock moved past the grace first.</summary>
+    private static async Task<int> RecoverAfterGraceAsync(StoreTestApp t)
+    {
+        t.App.Clock.Advance(TimeSpan.FromMinutes(5));
+        var program = await t.App.WithTenantAsync(t.Slug, db => db.Programs.AsNoTracking().Select(p => p.Id).SingleAsync());
+        var run = await t.App.Services.GetRequiredService<JobRunner>().RunForProgramAsync(LoyaltyJobs.StoreCouponRecovery, program, JobTrigger.Manual);
+        Assert.True(run.Error is null, run.Error);
+        return run.Processed;
+    }
+
+    /// <summary>
+    /// WooCommerce creates the coupon but every answer is lost (the first try, its retries and the duplicate-code
+    /// lookup): the redemption fails with nothing deducted, and a crash at that point would look the same. The
+    /// coupon is free on the store until store-coupon-recovery finds it by code and deletes it.
+    /// </summary>
+    [Theory, SqliteData, PostgresData]
+    public async Task A_woocommerce_coupon_whose_answers_were_all_lost_is_deleted_by_recovery(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        var id = (await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var (member, rewardId) = await t.MemberWithRewardAsync("lost@example.com");
+        t.Woo.LoseNextResponses(5); // POST, then three retries (each "already exists" after the first), then the lookup
+
+        var failed = await t.RedeemAsync(member, rewardId, "lost-1");
+
+        Assert.Equal(["STORE_COUPON_FAILED:"], UserErrorsOf(failed));
+        Assert.Equal(2_000, await t.ApprovedAsync(member.Id));
+        Assert.Equal(0, await t.CouponCountAsync(member.Id));
+        var orphan = (string)Assert.Single(t.Woo.Coupons.Values)["code"]!;
+
+        Assert.Equal(1, await RecoverAfterGraceAsync(t));
+        Assert.Empty(t.Woo.Coupons);
+        var audit = await t.AuditAsync(id);
+        Assert.Equal(StoreAuditActions.CouponDeleted, audit[^1].Action);
+        Assert.Contains("never committed", audit[^1].Detail);
+        Assert.Contains(orphan, audit[^1].Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await RecoverAfterGraceAsync(t));
+    }
+
+    /// <summary>
+    /// Shopify creates the discount but the answer is lost; the retry is refused (the code is taken), so the redemption
+    /// fails with nothing deducted while the discount lives on Shopify. store-coupon-recovery looks the code up
+    /// (codeDiscountNodeByCode) and deletes it; a committed redemption's discount is never touched.
+    /// </summary>
+    [Theory, SqliteData, PostgresData]
+    public async Task A_shopify_discount_whose_answer_was_lost_is_deleted_by_recovery_and_issued_ones_stay(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        var id = (await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var (member, rewardId) = await t.MemberWithRewardAsync("lost.shop@example.com");
+        await t.LinkCustomerAsync(member.Id, StoreTestApp.Raw(id), "7002");
+        var issued = await t.RedeemAsync(member, rewardId, "kept-1");
+        Assert.Empty(UserErrorsOf(issued));
+        t.Shopify.LoseNextResponses(1);
+
+        var failed = await t.RedeemAsync(member, rewardId, "lost-1");
+
+        Assert.Equal(["STORE_COUPON_FAILED:"], UserErrorsOf(failed));
+        Assert.Equal(1_500, await t.ApprovedAsync(member.Id));
+        Assert.Equal(2, t.Shopify.Discounts.Count);
+
+        Assert.Equal(1, await RecoverAfterGraceAsync(t));
+        var kept = Assert.Single(t.Shopify.Discounts.Values);
+        Assert.Equal(issued.GetProperty("coupon").GetProperty("code").GetString(), (string?)kept["code"]);
+        Assert.Equal(1, t.Shopify.GraphQLRequests("codeDiscountNodeByCode"));
+        Assert.Equal(0, await RecoverAfterGraceAsync(t));
     }
 }

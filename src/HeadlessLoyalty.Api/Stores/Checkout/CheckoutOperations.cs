@@ -58,39 +58,24 @@ public sealed class CheckoutOperations(
     /// </summary>
     public async Task<ApplyCheckoutPayload> ApplyAsync(string actor, ApplyCheckoutInput input, string? idempotencyKey, CancellationToken ct)
     {
-        var (connection, customerId) = await ConnectionAsync(input.MemberId, input.ConnectionId, ct);
+        var (connection, _) = await ConnectionAsync(input.MemberId, input.ConnectionId, ct);
         if (connection.Status == StoreConnectionStatus.Disconnected)
             throw new StoreDisconnectedException(connection.Id);
         CheckoutRules.ValidatePoints(input.Points, connection.MinRedeemPoints, connection.MaxRedeemPoints, connection.PointValue);
-        var created = new List<(StoreCoupon Coupon, string StoreId)>();
-        try
-        {
-            var payload = await Idempotent.RunAsync(db, clock, ApplyOperation, idempotencyKey, keyRequired: true, input,
-                token => StageApplyAsync(actor, input, connection, customerId, idempotencyKey, created, token), ct);
-            if (created.Count > 0 && payload.Discount.Code == created[^1].Coupon.Code)
-                created.RemoveAt(created.Count - 1);
-            return payload;
-        }
-        finally
-        {
-            // Store discounts of attempts that did not commit (see IStoreCoupons): never a free discount left behind.
-            foreach (var (coupon, storeId) in created)
-            {
-                try { await stores.DeleteAsync(coupon, storeId, CancellationToken.None); }
-                catch (Exception) { /* logged by the store service; reconciliation removes it */ }
-            }
-        }
+        return await StoreCouponJournal.RunAsync(db, clock, stores.On(connection), input.MemberId, connection.CouponPrefix, log,
+            reservation => Idempotent.RunAsync(db, clock, ApplyOperation, idempotencyKey, keyRequired: true, input,
+                token => StageApplyAsync(actor, input, connection, idempotencyKey, reservation, token), ct),
+            payload => payload.Discount.Code, ct);
     }
 
     private async Task<ApplyCheckoutPayload> StageApplyAsync(
-        string actor, ApplyCheckoutInput input, StoreConnection connection, string? customerId, string? idempotencyKey,
-        List<(StoreCoupon, string)> created, CancellationToken ct)
+        string actor, ApplyCheckoutInput input, StoreConnection connection, string? idempotencyKey, StoreCouponReservation reservation, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var member = await MemberQueries.GetAsync(db, input.MemberId, ct);
         var currency = (await db.CurrentProgramAsync(ct)).Currency;
         var reward = await CheckoutRewardAsync(now, ct);
-        var code = await RewardOperations.NewCouponCodeAsync(db, connection.CouponPrefix, ct);
+        var code = reservation.Code;
         var value = CheckoutRules.Worth(input.Points, connection.PointValue);
         var spent = await PointsOperations.StagePostAsync(db, clock, actor, new PostPointsInput(
             member.Id, LedgerEntryKind.Redeem, -input.Points, $"Points at checkout on {connection.Platform}", $"checkout:{code}"), idempotencyKey, ct);
@@ -103,10 +88,8 @@ public sealed class CheckoutOperations(
         };
         db.Coupons.Add(coupon);
         var endsAt = now + options.Value.DiscountLifetime;
-        var storeCoupon = new StoreCoupon(coupon.Id, member.Id, member.Email, code, RewardKind.FixedAmountCoupon, value, currency, endsAt);
-        var storeId = await stores.CreateOnAsync(connection, customerId, storeCoupon, ct);
-        created.Add((storeCoupon, storeId));
-        coupon.StoreCouponId = storeId;
+        coupon.StoreCouponId = await reservation.CreateAsync(db,
+            new StoreCoupon(coupon.Id, member.Id, member.Email, code, RewardKind.FixedAmountCoupon, value, currency, endsAt), ct);
         var discount = new CheckoutDiscount
         {
             Id = Guid.CreateVersion7(now), ConnectionId = connection.Id, MemberId = member.Id, CouponId = coupon.Id, Code = code,
@@ -143,7 +126,7 @@ public sealed class CheckoutOperations(
             {
                 try
                 {
-                    await stores.DeleteAsync(new StoreCoupon(c.Id, c.MemberId, "", c.Code, c.Kind, c.Value, c.Currency, c.ExpiresAt), storeId, ct);
+                    await stores.DeleteAsync(new StoreCoupon(c.Id, c.MemberId, "", c.Code, c.Kind, c.Value, c.Currency, c.ExpiresAt), storeId, "the checkout discount ended unused", ct);
                 }
                 catch (LoyaltyException e)
                 {

@@ -117,6 +117,18 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         ThrowOnUserErrors(data["metafieldsSet"], "set the customer's metafields");
     }
 
+    /// <summary>The id of the code discount whose code is <paramref name="code"/> (<c>codeDiscountNodeByCode</c>); null when there is none.</summary>
+    public async Task<string?> FindDiscountByCodeAsync(string shopUrl, StoreCredentials credentials, string code, CancellationToken ct)
+    {
+        const string query = """
+            query DiscountByCode($code: String!) {
+              codeDiscountNodeByCode(code: $code) { id }
+            }
+            """;
+        var data = await QueryAsync(shopUrl, credentials, query, new { code }, ct);
+        return (string?)data["codeDiscountNodeByCode"]?["id"];
+    }
+
     /// <summary>Deletes a code discount.</summary>
     public async Task DeleteDiscountAsync(string shopUrl, StoreCredentials credentials, string id, CancellationToken ct)
     {

@@ -80,17 +80,23 @@ public sealed class WooCommerceClient(IHttpClientFactory factory)
         return IdOf(await ReadAsync(response, ct));
     }
 
-    private async Task<string> AdoptExistingCouponAsync(string storeUrl, StoreCredentials credentials, WooCoupon coupon, CancellationToken ct)
+    private async Task<string> AdoptExistingCouponAsync(string storeUrl, StoreCredentials credentials, WooCoupon coupon, CancellationToken ct) =>
+        await FindCouponAsync(storeUrl, credentials, coupon.Code, coupon.Email, ct)
+            ?? throw new StoreUnreachableException($"WooCommerce already has a coupon {coupon.Code} for someone else.");
+
+    /// <summary>
+    /// The id of the coupon <paramref name="code"/> (<c>GET /coupons?code=</c>) restricted to <paramref name="email"/>;
+    /// null when the store has none (or only one for another email: not ours).
+    /// </summary>
+    public async Task<string?> FindCouponAsync(string storeUrl, StoreCredentials credentials, string code, string? email, CancellationToken ct)
     {
-        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Get, $"coupons?code={Uri.EscapeDataString(coupon.Code)}", null, ct);
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Get, $"coupons?code={Uri.EscapeDataString(code)}", null, ct);
         await EnsureSuccessAsync(response, "look up the coupon", ct);
         var found = (await ReadAsync(response, ct)) as JsonArray ?? [];
         var same = found.OfType<JsonObject>().FirstOrDefault(c =>
-            string.Equals((string?)c["code"], coupon.Code, StringComparison.OrdinalIgnoreCase)
-            && c["email_restrictions"] is JsonArray emails && emails.Any(e => string.Equals((string?)e, coupon.Email, StringComparison.OrdinalIgnoreCase)));
-        return same is null
-            ? throw new StoreUnreachableException($"WooCommerce already has a coupon {coupon.Code} for someone else.")
-            : IdOf(same);
+            string.Equals((string?)c["code"], code, StringComparison.OrdinalIgnoreCase)
+            && c["email_restrictions"] is JsonArray emails && emails.Any(e => string.Equals((string?)e, email, StringComparison.OrdinalIgnoreCase)));
+        return same is null ? null : IdOf(same);
     }
 
     /// <summary>Deletes a coupon for good (<c>force=true</c>); an unknown id counts as deleted.</summary>

@@ -25,10 +25,12 @@ public sealed record FakeShopifySubscription(string Id, string Topic, string Uri
 /// <item><c>X-Shopify-Access-Token</c>: a wrong one is 401 with Shopify's error text.</item>
 /// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first)</c>, <c>webhookSubscriptionCreate</c>,
 /// <c>webhookSubscriptionDelete</c>, <c>discountCodeBasicCreate</c> (duplicate code: userErrors TAKEN),
-/// <c>discountCodeDelete</c>; anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
+/// <c>discountCodeDelete</c>, <c>codeDiscountNodeByCode</c> (null when no discount has the code, compared
+/// case-insensitively as Shopify does); anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
 /// create is ACCESS_DENIED.</item>
 /// <item>Cost: every answer carries <c>extensions.cost.throttleStatus</c>; <see cref="ThrottleNext"/> makes the next
-/// requests fail with <c>THROTTLED</c>, as an empty bucket does.</item>
+/// requests fail with <c>THROTTLED</c>, as an empty bucket does. <see cref="LoseNextResponses"/> carries requests out
+/// and answers 502, as a connection lost after the request arrived does.</item>
 /// </list>
 /// Sending: <see cref="SendWebhookAsync"/> delivers a topic's payload to every subscription of the topic with the
 /// X-Shopify-* headers and the base64 HMAC of the raw body (the app client secret); <see cref="SendOrderPaidAsync"/> and
@@ -80,6 +82,11 @@ public sealed class FakeShopify : IAsyncDisposable
             _failures.Enqueue((status, retryAfter));
     }
 
+    private int _lose;
+
+    /// <summary>The next <paramref name="times"/> requests are carried out but answered 502 (the answer is lost on the way).</summary>
+    public void LoseNextResponses(int times = 1) => Interlocked.Add(ref _lose, times);
+
     public int GraphQLRequests(string rootField) =>
         Requests.Count(r => r.Body is { } b && b.Contains(rootField, StringComparison.Ordinal));
 
@@ -87,6 +94,10 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
         var (status, json) = Handle(context, body);
+        if (Interlocked.Decrement(ref _lose) >= 0)
+            (status, json) = (502, new JsonObject { ["errors"] = "Bad gateway (the request was carried out)" });
+        else
+            Interlocked.Exchange(ref _lose, 0);
         Requests.Enqueue(new FakeRequest("POST", context.Request.Path + context.Request.QueryString, status, body));
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -246,6 +257,12 @@ public sealed class FakeShopify : IAsyncDisposable
                 var id = $"gid://shopify/DiscountCodeNode/{Interlocked.Increment(ref _nextId)}";
                 Discounts[id] = (JsonObject)input.DeepClone();
                 return new JsonObject { ["codeDiscountNode"] = new JsonObject { ["id"] = id }, ["userErrors"] = new JsonArray() };
+            }
+            case (OperationType.Query, "codeDiscountNodeByCode"):
+            {
+                var code = (string?)args.GetValueOrDefault("code") ?? throw new FakeGraphQLError("Argument 'code' is required", "argumentLiteralsIncompatible");
+                var found = Discounts.FirstOrDefault(d => string.Equals((string?)d.Value["code"], code, StringComparison.OrdinalIgnoreCase));
+                return found.Key is null ? null : new JsonObject { ["id"] = found.Key };
             }
             case (OperationType.Mutation, "discountCodeDelete"):
             {
