@@ -64,6 +64,17 @@ public static class Idempotent
         }, ct);
     }
 
+    /// <summary>
+    /// The payload a completed run of (operation, key) stored for this input, or null when there is none yet (or no
+    /// key): lets a caller answer a replay before work it does outside the transaction (IDEMPOTENCY_KEY_REUSED for
+    /// another input, as <see cref="RunAsync"/>).
+    /// </summary>
+    public static async Task<TPayload?> StoredAsync<TInput, TPayload>(
+        LoyaltyDbContext db, string operation, string? key, TInput input, CancellationToken ct = default) where TPayload : class =>
+        string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength
+            ? null
+            : (await ReplayAsync<TPayload>(db, operation, key, Hash(input), ct))?.Payload;
+
     private sealed record Stored<T>(T Payload);
 
     private static async Task<Stored<T>?> ReplayAsync<T>(LoyaltyDbContext db, string operation, string key, string hash, CancellationToken ct)

@@ -83,6 +83,9 @@ public static class RewardOperations
         IStoreCoupons? stores = null, ILogger? log = null)
     {
         stores ??= NoStoreCoupons.Instance;
+        // A replay is answered before the journal (which asks the store seam to route the member, as it may now answer otherwise).
+        if (await Idempotent.StoredAsync<RedeemInput, RedeemPayload>(db, RedeemOperation, idempotencyKey, input, ct) is { } replayed)
+            return replayed;
         // The code prefix before the transaction (the journal reserves the code first); the attempt checks the reward again.
         var prefix = await db.Rewards.AsNoTracking().Where(r => r.Id == input.RewardId).Select(r => r.CodePrefix).FirstOrDefaultAsync(ct)
             ?? throw new RewardNotFoundException(input.RewardId);

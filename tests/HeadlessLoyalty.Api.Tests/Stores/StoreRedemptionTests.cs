@@ -290,4 +290,24 @@ public sealed class StoreRedemptionTests
         Assert.Equal(1, t.Shopify.GraphQLRequests("codeDiscountNodeByCode"));
         Assert.Equal(0, await RecoverAfterGraceAsync(t));
     }
+
+    /// <summary>A replay is answered from its key even when the member could no longer be routed (a second store connected since).</summary>
+    [Theory, SqliteData, PostgresData]
+    public async Task A_replay_returns_the_first_result_even_when_routing_would_now_refuse(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        await t.ConnectWooAsync();
+        var (member, rewardId) = await t.MemberWithRewardAsync("replay@example.com");
+        var redeemed = await t.RedeemAsync(member, rewardId, "replay-1");
+        await t.ConnectShopifyAsync();
+        var (other, _) = await t.MemberWithRewardAsync("unrouted@example.com");
+        Assert.Equal(["STORE_NOT_RESOLVED:"], UserErrorsOf(await t.RedeemAsync(other, rewardId, "other-1")));
+
+        var replay = await t.RedeemAsync(member, rewardId, "replay-1");
+
+        Assert.Empty(UserErrorsOf(replay));
+        Assert.Equal(redeemed.GetProperty("coupon").GetProperty("code").GetString(), replay.GetProperty("coupon").GetProperty("code").GetString());
+        Assert.Single(t.Woo.Coupons);
+        Assert.Equal(0, await t.App.WithTenantAsync(t.Slug, db => db.StoreCouponIntents.CountAsync()));
+    }
 }

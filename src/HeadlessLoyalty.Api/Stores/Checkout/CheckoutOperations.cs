@@ -58,6 +58,8 @@ public sealed class CheckoutOperations(
     /// </summary>
     public async Task<ApplyCheckoutPayload> ApplyAsync(string actor, ApplyCheckoutInput input, string? idempotencyKey, CancellationToken ct)
     {
+        if (await Idempotent.StoredAsync<ApplyCheckoutInput, ApplyCheckoutPayload>(db, ApplyOperation, idempotencyKey, input, ct) is { } replayed)
+            return replayed;
         var (connection, _) = await ConnectionAsync(input.MemberId, input.ConnectionId, ct);
         if (connection.Status == StoreConnectionStatus.Disconnected)
             throw new StoreDisconnectedException(connection.Id);
