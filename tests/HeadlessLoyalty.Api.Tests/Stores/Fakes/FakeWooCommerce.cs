@@ -11,7 +11,12 @@ namespace HeadlessLoyalty.Api.Tests.Stores.Fakes;
 /// <summary>A webhook registered on the fake WooCommerce store.</summary>
 public sealed record FakeWooWebhook(long Id, string Name, string Topic, string DeliveryUrl, string Secret)
 {
+    /// <summary>WooCommerce disables a webhook after this many consecutive failed deliveries.</summary>
+    public const int MaxFailures = 7;
+
     public string Status { get; set; } = "active";
+    /// <summary>Consecutive failed deliveries (any answer but 2xx); a success resets it.</summary>
+    public int FailureCount { get; set; }
 }
 
 /// <summary>
@@ -268,6 +273,11 @@ public sealed class FakeWooCommerce : IAsyncDisposable
             new("X-WC-Webhook-Signature", FakeStoreHost.Base64Hmac(signWith ?? hook.Secret, bytes)),
         ], deliveryId);
         Sent.Enqueue(result);
+        // WooCommerce does not retry; after the 7th consecutive failure it disables the webhook.
+        if (result.Status is >= 200 and < 300)
+            hook.FailureCount = 0;
+        else if (++hook.FailureCount >= FakeWooWebhook.MaxFailures)
+            hook.Status = "disabled";
         return result;
     }
 

@@ -55,8 +55,14 @@ public sealed class StoreReconciliationTests
         var connectedAt = h.App.Clock.GetUtcNow();
         var connection = await h.AddConnectionAsync(StorePlatform.WooCommerce, store.Url, WooSecret,
             credentials: new StoreCredentials(FakeWooCommerce.DefaultKey, FakeWooCommerce.DefaultSecret, null, null), webhookIds: "1");
-        // WooCommerce disabled our webhook after 7 failed deliveries.
-        store.Webhooks[1] = new FakeWooWebhook(1, "HeadlessLoyalty orders", "order.updated", options.DeliveryUrl(StorePlatform.WooCommerce, connection), WooSecret) { Status = "disabled" };
+        // Seven deliveries fail (our endpoint is down: the delivery URL is on the discard port) and WooCommerce disables our webhook.
+        var hook = store.Webhooks[1] = new FakeWooWebhook(1, "HeadlessLoyalty orders", "order.updated", options.DeliveryUrl(StorePlatform.WooCommerce, connection), WooSecret);
+        for (var id = 1; id <= FakeWooWebhook.MaxFailures; id++)
+        {
+            Assert.Equal("active", hook.Status);
+            Assert.Equal(0, (await store.SendSignedAsync(hook, WooOrder(id, "processing", $"c{id % 7}@example.com", total: "10.00"))).Status); // no answer
+        }
+        Assert.Equal("disabled", hook.Status);
 
         // 130 orders changed while the webhook was down (more than one page), one before the connection, and one the webhook did deliver.
         for (var id = 1; id <= 130; id++)
