@@ -15,6 +15,8 @@ public sealed record FakeShopifySubscription(string Id, string Topic, string Uri
 {
     /// <summary>The topic as the X-Shopify-Topic header names it: ORDERS_PAID → orders/paid.</summary>
     public string HeaderTopic => FakeShopify.HeaderTopic(Topic);
+    /// <summary>Consecutive events whose delivery failed every try; a delivered one resets it.</summary>
+    public int FailedEvents { get; set; }
 }
 
 /// <summary>
@@ -52,6 +54,16 @@ public sealed class FakeShopify : IAsyncDisposable
     public string ShopName { get; set; } = "Fake Shop";
     public string AccessToken { get; set; } = "shpat_fake_token";
     public string ClientSecret { get; set; } = "shpss_fake_client_secret";
+    /// <summary>
+    /// Shopify's retries, with the waits compressed: a delivery that does not get a 2xx is tried again up to
+    /// <see cref="DeliveryRetries"/> times (8 over 4 hours on Shopify), and a subscription whose events fail every try
+    /// <see cref="FailedEventsBeforeDelete"/> times in a row is deleted (persistent failure removes subscriptions created
+    /// through the Admin API). Off by default: most tests want one delivery per send.
+    /// </summary>
+    public bool RetryFailedDeliveries { get; set; }
+    public const int DeliveryRetries = 8;
+    public int FailedEventsBeforeDelete { get; set; } = 3;
+
     /// <summary>False: the token lacks write_webhooks-like access (webhookSubscriptionCreate is ACCESS_DENIED).</summary>
     public bool CanWriteWebhooks { get; set; } = true;
 
@@ -345,19 +357,30 @@ public sealed class FakeShopify : IAsyncDisposable
         foreach (var sub in Subscriptions.Values.Where(s => s.HeaderTopic == topic).OrderBy(s => s.Id, StringComparer.Ordinal))
         {
             var webhookId = Guid.NewGuid().ToString();
-            var content = new ByteArrayContent(bytes);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            var result = await FakeStoreHost.PostAsync(sub.Uri, content,
-            [
-                new("X-Shopify-Topic", topic),
-                new("X-Shopify-Shop-Domain", ShopDomain),
-                new("X-Shopify-API-Version", ApiVersion),
-                new("X-Shopify-Webhook-Id", webhookId),
-                new("X-Shopify-Event-Id", eventId),
-                new("X-Shopify-Triggered-At", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-                new("X-Shopify-Hmac-Sha256", FakeStoreHost.Base64Hmac(signWith ?? ClientSecret, bytes)),
-            ], webhookId);
-            Sent.Enqueue(result);
+            FakeDeliveryResult result;
+            var tries = 0;
+            do
+            {
+                var content = new ByteArrayContent(bytes);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                // A retry repeats the event id (and the webhook id), so the receiver can dedupe it.
+                result = await FakeStoreHost.PostAsync(sub.Uri, content,
+                [
+                    new("X-Shopify-Topic", topic),
+                    new("X-Shopify-Shop-Domain", ShopDomain),
+                    new("X-Shopify-API-Version", ApiVersion),
+                    new("X-Shopify-Webhook-Id", webhookId),
+                    new("X-Shopify-Event-Id", eventId),
+                    new("X-Shopify-Triggered-At", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+                    new("X-Shopify-Hmac-Sha256", FakeStoreHost.Base64Hmac(signWith ?? ClientSecret, bytes)),
+                ], webhookId);
+                Sent.Enqueue(result);
+            }
+            while (RetryFailedDeliveries && result.Status is < 200 or >= 300 && ++tries <= DeliveryRetries);
+            if (result.Status is >= 200 and < 300)
+                sub.FailedEvents = 0;
+            else if (RetryFailedDeliveries && ++sub.FailedEvents >= FailedEventsBeforeDelete)
+                Subscriptions.TryRemove(sub.Id, out _);
             results.Add(result);
         }
         return results;

@@ -120,8 +120,17 @@ public sealed class StoreReconciliationTests
         var connection = await h.AddConnectionAsync(StorePlatform.Shopify, shop.Url, shop.ClientSecret,
             credentials: new StoreCredentials(null, null, shop.AccessToken, shop.ClientSecret));
         var url = options.DeliveryUrl(StorePlatform.Shopify, connection);
-        // Shopify deleted all but one of our subscriptions after failing deliveries.
-        shop.Subscriptions["gid://shopify/WebhookSubscription/1"] = new FakeShopifySubscription("gid://shopify/WebhookSubscription/1", "ORDERS_PAID", url);
+        // Our endpoint was down (the delivery URL is on the discard port) while the store sent events on every topic but
+        // orders/paid: Shopify retried each delivery, then deleted those subscriptions after persistent failure.
+        var n = 0;
+        foreach (var topic in ShopifyClient.WebhookTopics)
+            shop.Subscriptions[$"gid://shopify/WebhookSubscription/{++n}"] = new FakeShopifySubscription($"gid://shopify/WebhookSubscription/{n}", topic, url);
+        shop.RetryFailedDeliveries = true;
+        foreach (var topic in ShopifyClient.WebhookTopics.Where(t => t != "ORDERS_PAID"))
+            for (var e = 0; e < shop.FailedEventsBeforeDelete; e++)
+                Assert.All(await shop.SendWebhookAsync(FakeShopify.HeaderTopic(topic), new JsonObject { ["id"] = 1 }), r => Assert.Equal(0, r.Status));
+        Assert.Equal(["ORDERS_PAID"], shop.Subscriptions.Values.Select(s => s.Topic));
+        Assert.Equal((ShopifyClient.WebhookTopics.Count - 1) * shop.FailedEventsBeforeDelete * (1 + FakeShopify.DeliveryRetries), shop.Sent.Count);
         for (var i = 1; i <= 60; i++)
         {
             shop.Orders[$"{i}"] = new JsonObject
