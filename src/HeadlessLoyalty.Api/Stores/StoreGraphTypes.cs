@@ -2,6 +2,7 @@ using GraphQL.Types;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.GraphQL;
 using HeadlessLoyalty.GraphQL.Relay;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace HeadlessLoyalty.Api.Stores;
@@ -103,6 +104,12 @@ public sealed class StoreConnectionType : ObjectGraphType<StoreConnection>
         Field<DateTimeGraphType>("lastDeliveryAt").Description("When the store's last webhook delivery arrived (UTC), whatever its outcome; null before the first.").Resolve(c => c.Source.LastDeliveryAt?.UtcDateTime);
         // The ingest's monitoring (deliveryStats, deliveries): see Stores/Ingest.
         Ingest.StoreDeliveryFields.AddTo(this, s => s.Id);
+        Field<StoreReconciliationType>("reconciliation")
+            .Description("Where the store-reconciliation job stands for this connection; null before its first run.")
+            .ResolveAsync(async c => await c.Db().StoreReconciliationStates.AsNoTracking().FirstOrDefaultAsync(s => s.ConnectionId == c.Source.Id, c.CancellationToken));
+        Field<NonNullGraphType<IntGraphType>>("couponsAwaitingRecovery")
+            .Description("Store coupons of redemptions that never committed (a crash or a lost store answer) that store-coupon-recovery has still to delete on this store; normally 0.")
+            .ResolveAsync(async c => await c.Db().StoreCouponIntents.AsNoTracking().CountAsync(i => i.Target == c.Source.StoreKey, c.CancellationToken));
     }
 
     private static StoresOptions Options(global::GraphQL.IResolveFieldContext c) => c.RequestServices!.GetRequiredService<IOptions<StoresOptions>>().Value;
@@ -118,6 +125,20 @@ public sealed class StoreConnectionType : ObjectGraphType<StoreConnection>
     }
 }
 
+public sealed class StoreReconciliationType : ObjectGraphType<Ingest.StoreReconciliationState>
+{
+    public StoreReconciliationType()
+    {
+        Name = "StoreReconciliation";
+        Description = "The last store-reconciliation run of a connection: orders back-filled, webhooks repaired, and the store's failure if it had one.";
+        Field<DateTimeGraphType>("lastRunAt").Description("When it last ran (UTC).").Resolve(c => c.Source.LastRunAt?.UtcDateTime);
+        Field<DateTimeGraphType>("ordersModifiedThrough").Description("The store's latest order modification time back-filled so far (UTC); the next run asks for orders modified after it (minus a minute).").Resolve(c => c.Source.OrdersModifiedThrough?.UtcDateTime);
+        Field(s => s.LastOrdersQueued).Description("Orders the last run queued through the webhook inbox (states no webhook had delivered).");
+        Field(s => s.LastWebhooksRepaired).Description("Webhooks the last run created again or re-enabled.");
+        Field(s => s.LastError, nullable: true).Description("The store's failure in the last run (code: message); null when it went through.");
+    }
+}
+
 public sealed class StoreAuditEntryType : ObjectGraphType<StoreAuditEntry>
 {
     public const string TypeName = "StoreAuditEntry";
@@ -128,7 +149,7 @@ public sealed class StoreAuditEntryType : ObjectGraphType<StoreAuditEntry>
         Description = "One line of the store audit log.";
         Field<NonNullGraphType<IdGraphType>>("id").Description("Global id of the line.").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id.ToString()));
         Field<NonNullGraphType<IdGraphType>>("connectionId").Description("Global id of the store connection.").Resolve(c => GlobalId.Encode(StoreConnectionType.TypeName, c.Source.ConnectionId.ToString()));
-        Field(e => e.Action).Description("CONNECTED, RECONNECTED, PAUSED, RESUMED, DISCONNECTED, SETTINGS_UPDATED, COUPON_CREATED, or COUPON_DELETED (a coupon an uncommitted redemption attempt had created, removed from the store).");
+        Field(e => e.Action).Description("CONNECTED, RECONNECTED, PAUSED, RESUMED, DISCONNECTED, SETTINGS_UPDATED, COUPON_CREATED, or COUPON_DELETED (a coupon removed from the store: its redemption did not commit, found then or later by store-coupon-recovery, or its checkout discount ended unused).");
         Field(e => e.Actor).Description("Who did it (`admin:<subject>`, the redeeming caller, or `system`).");
         Field(e => e.Detail).Description("What changed, for people (settings before and after, the coupon code and value, ...).");
         Field<NonNullGraphType<DateTimeGraphType>>("occurredAt").Description("When (UTC).").Resolve(c => c.Source.OccurredAt.UtcDateTime);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Stores;
@@ -252,9 +253,11 @@ public sealed class StoreRedemptionTests
         Assert.Equal(2_000, await t.ApprovedAsync(member.Id));
         Assert.Equal(0, await t.CouponCountAsync(member.Id));
         var orphan = (string)Assert.Single(t.Woo.Coupons.Values)["code"]!;
+        Assert.Equal(1, (await t.ConnectionAsync(id)).GetProperty("couponsAwaitingRecovery").GetInt32());
 
         Assert.Equal(1, await RecoverAfterGraceAsync(t));
         Assert.Empty(t.Woo.Coupons);
+        Assert.Equal(0, (await t.ConnectionAsync(id)).GetProperty("couponsAwaitingRecovery").GetInt32());
         var audit = await t.AuditAsync(id);
         Assert.Equal(StoreAuditActions.CouponDeleted, audit[^1].Action);
         Assert.Contains("never committed", audit[^1].Detail);
@@ -309,5 +312,29 @@ public sealed class StoreRedemptionTests
         Assert.Equal(redeemed.GetProperty("coupon").GetProperty("code").GetString(), replay.GetProperty("coupon").GetProperty("code").GetString());
         Assert.Single(t.Woo.Coupons);
         Assert.Equal(0, await t.App.WithTenantAsync(t.Slug, db => db.StoreCouponIntents.CountAsync()));
+    }
+
+    /// <summary>StoreConnection.reconciliation shows the job's last run for the connection, and the store's failure when it had one.</summary>
+    [Theory, SqliteData, PostgresData]
+    public async Task The_connection_shows_its_last_reconciliation_and_its_failure(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        var id = (await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        Assert.Equal(JsonValueKind.Null, (await t.ConnectionAsync(id)).GetProperty("reconciliation").ValueKind);
+        var program = await t.App.WithTenantAsync(t.Slug, db => db.Programs.AsNoTracking().Select(p => p.Id).SingleAsync());
+        var runner = t.App.Services.GetRequiredService<JobRunner>();
+
+        t.Tick();
+        Assert.Null((await runner.RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual)).Error);
+        var ok = (await t.ConnectionAsync(id)).GetProperty("reconciliation");
+        Assert.Equal(t.App.Clock.GetUtcNow(), ok.GetProperty("lastRunAt").GetDateTimeOffset());
+        Assert.Equal((0, 0, JsonValueKind.Null), (ok.GetProperty("lastOrdersQueued").GetInt32(), ok.GetProperty("lastWebhooksRepaired").GetInt32(), ok.GetProperty("lastError").ValueKind));
+
+        t.Tick();
+        t.Woo.FailNext(500, times: 4); // the orders query and its three retries
+        Assert.Null((await runner.RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual)).Error);
+        var failed = (await t.ConnectionAsync(id)).GetProperty("reconciliation");
+        Assert.Equal(t.App.Clock.GetUtcNow(), failed.GetProperty("lastRunAt").GetDateTimeOffset());
+        Assert.StartsWith("STORE_UNREACHABLE: ", failed.GetProperty("lastError").GetString());
     }
 }

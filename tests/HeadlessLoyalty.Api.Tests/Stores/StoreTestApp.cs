@@ -14,7 +14,7 @@ namespace HeadlessLoyalty.Api.Tests.Stores;
 /// <summary>The app (loopback store URLs allowed, quick retries) with a fake WooCommerce, a fake Shopify, a program and its admin.</summary>
 public sealed class StoreTestApp : IAsyncDisposable
 {
-    public const string ConnectionFields = "id platform url status deliveryUrl webhookIds manualSetup { deliveryUrl topics instructions } hasCredentials settings { awardOn pointValue minRedeemPoints maxRedeemPoints couponPrefix couponValidityDays } connectedAt pausedAt resumedAt disconnectedAt lastDeliveryAt";
+    public const string ConnectionFields = "id platform url status deliveryUrl webhookIds manualSetup { deliveryUrl topics instructions } hasCredentials settings { awardOn pointValue minRedeemPoints maxRedeemPoints couponPrefix couponValidityDays } connectedAt pausedAt resumedAt disconnectedAt lastDeliveryAt couponsAwaitingRecovery reconciliation { lastRunAt ordersModifiedThrough lastOrdersQueued lastWebhooksRepaired lastError }";
 
     public const string Connect = $$"""
         mutation($input: ConnectStoreInput!) { connectStore(input: $input) { connection { {{ConnectionFields}} } reconnected webhookSecret userErrors { code field message } } }
