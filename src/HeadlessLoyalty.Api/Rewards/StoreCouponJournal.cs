@@ -69,7 +69,7 @@ public sealed class StoreCouponReservation
             return null;
         var intent = await db.StoreCouponIntents.FirstOrDefaultAsync(i => i.Id == IntentId, ct);
         if (intent is null || intent.Abandoned)
-            throw new StoreCouponFailedException("the redemption took so long that reconciliation gave it up; try again");
+            throw new StoreCouponFailedException("the redemption took so long that store-coupon-recovery gave it up; try again");
         CreateAttempted = true;
         StoreCouponId = await _stores.CreateAsync(Target, coupon, StoreCouponId, ct);
         _created = coupon;
@@ -101,7 +101,7 @@ public sealed class StoreCouponReservation
             }
             if (StoreCouponId is null || _created is null)
             {
-                await NoteAsync(db, id, "The store's answer to the create was lost: reconciliation checks the store for the code.", ct);
+                await NoteAsync(db, id, "The store's answer to the create was lost: store-coupon-recovery checks the store for the code.", ct);
                 return;
             }
             try
