@@ -34,6 +34,23 @@ public sealed class EventCatalogTests
     }
 
     [Fact]
+    public void A_points_adjusted_payload_reads_back_with_its_signed_change_and_cause()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var member = Guid.NewGuid();
+        var e = new DomainEvent
+        {
+            Id = Guid.NewGuid(), Type = EventTypes.PointsAdjusted, MemberId = member, OccurredAt = at, RecordedAt = at,
+            Payload = """{"memberId":"MEMBER","email":"a@example.com","pointsDelta":-40,"balanceAfter":60,"cause":"admin","reason":"goodwill","sourceReference":null}""".Replace("MEMBER", member.ToString()),
+        };
+
+        Assert.Equal(new PointsAdjustedPayload(member, "a@example.com", -40, 60, PointsAdjustedCauses.Admin, "goodwill", null),
+            Assert.IsType<PointsAdjustedPayload>(DomainEvents.ReadPayload(e)));
+        var entry = EventCatalog.Find(EventTypes.PointsAdjusted)!;
+        Assert.Equal(("PointsAdjustedEvent", typeof(PointsAdjustedPayload)), (entry.GraphTypeName, entry.PayloadType));
+    }
+
+    [Fact]
     public void A_payload_name_has_one_CLR_type_across_the_catalog_so_fragments_on_several_event_types_can_merge()
     {
         var byName = EventCatalog.All.SelectMany(e => e.PayloadType.GetProperties())
