@@ -29,7 +29,9 @@ public sealed class MetafieldSyncOptions
 /// a pass reads the member events after the cursor, sends the CURRENT values of the linked members among them
 /// (25 metafields per call), and moves the cursor only after Shopify accepted them. THROTTLED is retried by the client
 /// (throttle status honoured); a call that still fails leaves the cursor where it was and the next pass sends again
-/// (values are idempotent, so a repeat does no harm).
+/// (values are idempotent, so a repeat does no harm). Every approved balance change has an event (points.adjusted covers
+/// admin adjustments and returned checkout discounts). A cursor the <c>event-retention</c> job has overtaken (events
+/// after it are deleted) triggers a full resync of the connection's linked customers instead (<see cref="ResyncAsync"/>).
 /// </summary>
 public sealed class ShopifyMetafieldSync(IServiceScopeFactory scopes, ILogger<ShopifyMetafieldSync> log)
 {
