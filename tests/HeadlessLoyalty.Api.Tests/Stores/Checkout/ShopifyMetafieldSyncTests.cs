@@ -158,17 +158,24 @@ public sealed class ShopifyMetafieldSyncTests
         var deletedThrough = await c.T.App.WithTenantAsync(c.T.Slug, db => EventLog.DeletedThroughAsync(db));
         Assert.True(await CursorAsync(c) < deletedThrough);
 
-        Assert.Equal(3, await SyncAsync(c));
-        Assert.Equal(("2100", "250", "40"), (c.T.Shopify.Metafields[Balance(CheckoutTestApp.CustomerId)], c.T.Shopify.Metafields[Balance("7002")], c.T.Shopify.Metafields[Balance("7003")]));
-        Assert.Equal(head, await CursorAsync(c));
+        // While the resync sends (its values already read), Ann's balance changes again and its event is positioned.
+        c.T.Shopify.BeforeNextMetafieldsSet(async () =>
+        {
+            await c.T.App.AdjustAsync(c.T.Slug, ann.Id, 5);
+            await c.T.App.Services.GetRequiredService<EventSequencer>().SequenceAsync();
+        });
+        // The pass resyncs the three linked customers, then resumes after the head read BEFORE the resync, so it
+        // reads Ann's new event and sends her again (a cursor moved to the head after the resync would skip it).
+        Assert.Equal(3 + 1, await SyncAsync(c));
+        Assert.Equal(("2100", "255", "40"), (c.T.Shopify.Metafields[Balance(CheckoutTestApp.CustomerId)], c.T.Shopify.Metafields[Balance("7002")], c.T.Shopify.Metafields[Balance("7003")]));
+        var newHead = await c.T.App.WithTenantAsync(c.T.Slug, db => EventLog.HeadAsync(db));
+        Assert.True(newHead > head);
+        Assert.Equal(newHead, await CursorAsync(c));
 
-        // Resumed: the next change goes out as usual and nothing is resent without one.
+        // Nothing new: nothing resent.
         var calls = c.T.Shopify.GraphQLRequests("metafieldsSet");
         Assert.Equal(0, await SyncAsync(c));
         Assert.Equal(calls, c.T.Shopify.GraphQLRequests("metafieldsSet"));
-        await c.T.App.AdjustAsync(c.T.Slug, ann.Id, 5);
-        Assert.Equal(1, await SyncAsync(c));
-        Assert.Equal("255", c.T.Shopify.Metafields[Balance("7002")]);
     }
 
     [Theory, SqliteData, PostgresData]
