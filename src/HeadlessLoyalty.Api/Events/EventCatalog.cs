@@ -24,6 +24,7 @@ public static class EventCatalog
         (EventTypes.PointsExpireIn7Days, typeof(PointsExpiringPayload), "Some points lapse in 7 days."),
         (EventTypes.PointsExpireIn3Days, typeof(PointsExpiringPayload), "Some points lapse in 3 days."),
         (EventTypes.PointsExpired, typeof(PointsExpiredPayload), "Points lapsed (by their date or the member's inactivity)."),
+        (EventTypes.PointsAdjusted, typeof(PointsAdjustedPayload), "The spendable balance changed for another reason than earning, spending, expiry or a refund: an admin's adjustment (either sign) or the points of a checkout discount that ended unused coming back."),
         (EventTypes.OrderAwarded, typeof(OrderAwardedPayload), "A purchase was recorded, with the points it earned (pending until its return window has passed)."),
         (EventTypes.OrderReversed, typeof(OrderReversedPayload), "A purchase was refunded, fully or in part, and its points taken back."),
         (EventTypes.TierAchieved, typeof(TierChangedPayload), "A member reached a higher tier."),

@@ -50,6 +50,13 @@ public static class EventLog
         await db.DomainEvents.Where(e => e.Position != null).MaxAsync(e => e.Position, ct) ?? 0;
 
     /// <summary>
+    /// The highest position retention deleted for the scope's program (0: none): a cursor below it may have missed
+    /// events (see <see cref="EventRetention"/>). Read it AFTER the page, like <see cref="EnsureCursorRetainedAsync"/>.
+    /// </summary>
+    public static async Task<long> DeletedThroughAsync(LoyaltyDbContext db, CancellationToken ct = default) =>
+        await db.EventRetentionMarks.AsNoTracking().Select(m => (long?)m.DeletedThrough).FirstOrDefaultAsync(ct) ?? 0;
+
+    /// <summary>
     /// Throws <see cref="EventCursorExpiredException"/> when <paramref name="after"/> is below the highest position
     /// retention deleted for the scope's program (events after the cursor may be gone). Call it when resuming a
     /// cursor (catch-up reads, a subscription's replay) AFTER reading the page: retention deletes and moves the mark in
@@ -60,7 +67,7 @@ public static class EventLog
     {
         if (after <= 0)
             return;
-        var deletedThrough = await db.EventRetentionMarks.AsNoTracking().Select(m => (long?)m.DeletedThrough).FirstOrDefaultAsync(ct) ?? 0;
+        var deletedThrough = await DeletedThroughAsync(db, ct);
         if (after < deletedThrough)
             throw new EventCursorExpiredException(after, deletedThrough);
     }

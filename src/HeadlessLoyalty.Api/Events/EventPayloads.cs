@@ -74,6 +74,22 @@ public sealed record ReferrerRewardedWithCouponPayload(
 public sealed record PointsExpiredPayload(Guid MemberId, string Email, long Points, long BalanceAfter, DateTimeOffset ExpiredAt);
 
 /// <summary>
+/// points.adjusted: an approved balance change no other points event reports. <c>PointsDelta</c> is signed (negative:
+/// points taken away); <c>Cause</c> is one of <see cref="PointsAdjustedCauses"/>.
+/// </summary>
+public sealed record PointsAdjustedPayload(Guid MemberId, string Email, long PointsDelta, long BalanceAfter, string Cause, string? Reason, string? SourceReference);
+
+/// <summary>What caused a points.adjusted (its payload's <c>Cause</c>).</summary>
+public static class PointsAdjustedCauses
+{
+    /// <summary>An Adjustment entry: staff or a service changed the balance by hand (adjustPoints).</summary>
+    public const string Admin = "admin";
+
+    /// <summary>The checkout-discount-expiry job returned the points of a checkout discount that ended unused.</summary>
+    public const string CheckoutReturn = "checkout_return";
+}
+
+/// <summary>
 /// points.expire_in_30_days, points.expire_in_7_days, points.expire_in_3_days: points lapsing at <c>ExpiresAt</c>
 /// (the start of the day after <c>ValidThrough</c>, the last day they can be used, in the program's time zone).
 /// </summary>

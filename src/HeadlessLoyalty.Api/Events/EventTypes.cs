@@ -23,6 +23,13 @@ public static class EventTypes
     public const string PointsExpireIn3Days = "points.expire_in_3_days";
     public const string PointsExpired = "points.expired";
 
+    // points.adjusted: an approved balance change that no other points event reports. Produced by PointsOperations for
+    // every Adjustment entry (the admin adjustPoints mutation, either sign; Cause "admin") and by CheckoutOperations when
+    // the checkout-discount-expiry job returns the points of a checkout discount that ended unused (Cause "checkout_return").
+    // Not for earned or bonus credits (points.earned), spending (points.redeemed, points.redeemed_at_pos), expiry
+    // (points.expired) or a refunded order's reversal (order.reversed), which have their own events.
+    public const string PointsAdjusted = "points.adjusted";
+
     // Orders (produced by PurchaseOperations)
     public const string OrderAwarded = "order.awarded";
     public const string OrderReversed = "order.reversed";
@@ -54,7 +61,7 @@ public static class EventTypes
     public static IReadOnlyList<string> All { get; } =
     [
         MemberEnrolled, MemberUpdated, MemberBlocked,
-        PointsEarned, EligibleForReward, PointsRedeemed, PointsRedeemedAtPos, PointsExpireIn30Days, PointsExpireIn7Days, PointsExpireIn3Days, PointsExpired,
+        PointsEarned, EligibleForReward, PointsRedeemed, PointsRedeemedAtPos, PointsExpireIn30Days, PointsExpireIn7Days, PointsExpireIn3Days, PointsExpired, PointsAdjusted,
         OrderAwarded, OrderReversed,
         TierAchieved, TierDowngraded, TierReset, TierResetIn4Weeks, TierResetIn2Weeks, TierResetIn1Day,
         BirthdayIn7Days, BirthdayToday,

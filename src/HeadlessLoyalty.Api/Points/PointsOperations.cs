@@ -17,6 +17,9 @@ namespace HeadlessLoyalty.Api.Points;
 /// Every approved credit also makes a <see cref="PointsLot"/> and every debit takes from the lots first-in-first-out
 /// (<see cref="LotOperations"/>), so every producer (purchases, activities, rewards, birthdays) keeps lots for expiry;
 /// and every approved balance change passes through <see cref="RewardEligibility"/> (points.eligible_for_reward).
+/// Every approved balance change is also reported by an event (what the Shopify metafield sync follows): points.earned,
+/// points.redeemed, points.expired, order.reversed by their producers, and points.adjusted for the rest (Adjustment
+/// entries here; the caller names the cause of any other, e.g. a checkout discount's points returned).
 /// </summary>
 public static class PointsOperations
 {
@@ -57,11 +60,13 @@ public static class PointsOperations
     /// <summary>
     /// Stages one entry and its balance change inside the caller's <see cref="WriteTransaction"/> attempt (no save).
     /// <paramref name="replacesPendingCredit"/>: the entry re-posts what is left of a pending credit just cancelled (a
-    /// partial refund before approval), which a blocked member keeps like the original.
+    /// partial refund before approval), which a blocked member keeps like the original. <paramref name="adjustmentCause"/>:
+    /// the entry is a balance change no other event reports, so it stages points.adjusted with this cause
+    /// (<see cref="PointsAdjustedCauses"/>); an Adjustment entry always does (cause <c>admin</c> unless given).
     /// </summary>
     internal static async Task<PointsChangePayload> StagePostAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, PostPointsInput input, string? idempotencyKey, CancellationToken ct,
-        bool replacesPendingCredit = false)
+        bool replacesPendingCredit = false, string? adjustmentCause = null)
     {
         Ledger.Validate(input.Kind, input.Points, input.Pending ? LedgerEntryStatus.Pending : LedgerEntryStatus.Approved, input.Reason);
         var now = clock.GetUtcNow();
@@ -97,6 +102,9 @@ public static class PointsOperations
             else
                 await LotOperations.StageDebitAsync(db, entry, now, ct);
             StagePointsEarned(db, member, entry, balance, now);
+            if ((adjustmentCause ?? (entry.Kind == LedgerEntryKind.Adjustment ? PointsAdjustedCauses.Admin : null)) is { } cause)
+                DomainEvents.Stage(db, EventTypes.PointsAdjusted, member.Id, new PointsAdjustedPayload(
+                    member.Id, member.Email, entry.Points, balance.Approved, cause, entry.Reason, entry.SourceReference), now, now);
             // Credits that count as earned (as lifetime points count them) may cross a tier threshold.
             if (entry.Points > 0 && entry.Kind != LedgerEntryKind.Reversal)
                 await TierMembership.StageQualifyingChangeAsync(db, clock, member.Id, TierMetric.PointsEarned, ct);

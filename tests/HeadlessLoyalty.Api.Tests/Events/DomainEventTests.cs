@@ -119,6 +119,6 @@ public sealed class DomainEventTests
     {
         Assert.Equal(EventTypes.All.Count, EventTypes.All.Distinct().Count());
         Assert.All(EventTypes.All, t => Assert.Matches("^[a-z]+\\.[a-z0-9_]+$", t));
-        Assert.Equal(27, EventTypes.All.Count);
+        Assert.Equal(28, EventTypes.All.Count);
     }
 }

@@ -17,20 +17,37 @@ public sealed class EventCatalogTests
         });
     }
 
+    private static readonly DateTimeOffset At = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An event as stored: <c>MEMBER</c> in the JSON stands for the member's id.</summary>
+    private static DomainEvent Stored(string type, Guid member, string json) => new()
+    {
+        Id = Guid.NewGuid(), Type = type, MemberId = member, OccurredAt = At, RecordedAt = At, Payload = json.Replace("MEMBER", member.ToString()),
+    };
+
     [Fact]
     public void A_stored_payload_reads_back_as_its_catalog_record()
     {
-        var at = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
         var member = Guid.NewGuid();
-        var e = new DomainEvent
-        {
-            Id = Guid.NewGuid(), Type = EventTypes.PointsRedeemedAtPos, MemberId = member, OccurredAt = at, RecordedAt = at,
-            Payload = """{"memberId":"MEMBER","email":"a@example.com","points":50,"balanceAfter":10,"storeId":"s1","locationId":null,"transactionReference":"T-1","value":5.0,"currency":"EUR"}""".Replace("MEMBER", member.ToString()),
-        };
+        var e = Stored(EventTypes.PointsRedeemedAtPos, member,
+            """{"memberId":"MEMBER","email":"a@example.com","points":50,"balanceAfter":10,"storeId":"s1","locationId":null,"transactionReference":"T-1","value":5.0,"currency":"EUR"}""");
 
         var payload = Assert.IsType<PointsRedeemedAtPosPayload>(DomainEvents.ReadPayload(e));
         Assert.Equal(new PointsRedeemedAtPosPayload(member, "a@example.com", 50, 10, "s1", null, "T-1", 5.0m, "EUR"), payload);
-        Assert.Null(DomainEvents.ReadPayload(new DomainEvent { Id = Guid.NewGuid(), Type = "legacy.thing", OccurredAt = at, RecordedAt = at, Payload = "{}" }));
+        Assert.Null(DomainEvents.ReadPayload(new DomainEvent { Id = Guid.NewGuid(), Type = "legacy.thing", OccurredAt = At, RecordedAt = At, Payload = "{}" }));
+    }
+
+    [Fact]
+    public void A_points_adjusted_payload_reads_back_with_its_signed_change_and_cause()
+    {
+        var member = Guid.NewGuid();
+        var e = Stored(EventTypes.PointsAdjusted, member,
+            """{"memberId":"MEMBER","email":"a@example.com","pointsDelta":-40,"balanceAfter":60,"cause":"admin","reason":"goodwill","sourceReference":null}""");
+
+        Assert.Equal(new PointsAdjustedPayload(member, "a@example.com", -40, 60, PointsAdjustedCauses.Admin, "goodwill", null),
+            Assert.IsType<PointsAdjustedPayload>(DomainEvents.ReadPayload(e)));
+        var entry = EventCatalog.Find(EventTypes.PointsAdjusted)!;
+        Assert.Equal(("PointsAdjustedEvent", typeof(PointsAdjustedPayload)), (entry.GraphTypeName, entry.PayloadType));
     }
 
     [Fact]

@@ -18,7 +18,8 @@ namespace HeadlessLoyalty.Api.Stores.Checkout;
 /// fixed-cart coupon for the member's email) inside the transaction that deducts the points, exactly as redeemCoupon
 /// does (<see cref="IStoreCoupons"/>): a store failure deducts nothing. The order that uses the code marks the coupon used
 /// (the ingest), which links the redemption to the order. Unused past its lifetime plus <see cref="ReturnGrace"/>, the
-/// discount is deleted on the store and its points return (<see cref="ExpireAsync"/>, the checkout-discount-expiry job).
+/// discount is deleted on the store and its points return (<see cref="ExpireAsync"/>, the checkout-discount-expiry job; points.adjusted
+/// with cause <c>checkout_return</c>).
 /// </summary>
 public sealed class CheckoutOperations(
     LoyaltyDbContext db, TimeProvider clock, StoreCouponService stores, IOptions<CheckoutOptions> options, ILogger<CheckoutOperations> log)
@@ -156,7 +157,7 @@ public sealed class CheckoutOperations(
             coupon.Version++;
             var back = await PointsOperations.StagePostAsync(db, clock, "system", new PostPointsInput(
                 discount.MemberId, LedgerEntryKind.Reversal, discount.Points, $"Checkout discount {discount.Code} expired unused: points returned",
-                $"checkout-return:{discount.Code}"), null, token);
+                $"checkout-return:{discount.Code}"), null, token, adjustmentCause: PointsAdjustedCauses.CheckoutReturn);
             discount.State = CheckoutDiscountState.Returned;
             discount.ReturnedAt = now;
             discount.ReturnEntryId = back.Entry.Id;

@@ -74,6 +74,9 @@ public sealed class FakeShopify : IAsyncDisposable
     public ConcurrentDictionary<string, JsonObject> Orders { get; } = new();
     /// <summary>Metafield values set with metafieldsSet, by (owner id, namespace, key).</summary>
     public ConcurrentDictionary<(string OwnerId, string Namespace, string Key), string> Metafields { get; } = new();
+    /// <summary>Run once (then cleared) when the next metafieldsSet arrives, before it is answered: a change racing a sync pass.</summary>
+    public void BeforeNextMetafieldsSet(Func<Task> action) => _beforeNextMetafieldsSet = action;
+    private Func<Task>? _beforeNextMetafieldsSet;
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
     public ConcurrentQueue<FakeDeliveryResult> Sent { get; } = new();
 
@@ -105,6 +108,8 @@ public sealed class FakeShopify : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        if (body.Contains("metafieldsSet", StringComparison.Ordinal) && Interlocked.Exchange(ref _beforeNextMetafieldsSet, null) is { } before)
+            await before();
         var (status, json) = Handle(context, body);
         if (Interlocked.Decrement(ref _lose) >= 0)
             (status, json) = (502, new JsonObject { ["errors"] = "Bad gateway (the request was carried out)" });
