@@ -13,7 +13,9 @@ public sealed record ShopifyDiscount(string Title, string Code, decimal? Amount,
 /// The Shopify Admin GraphQL calls a connection makes (<c>POST {shop}/admin/api/{version}/graphql.json</c> with
 /// <c>X-Shopify-Access-Token</c>). A <c>THROTTLED</c> answer is retried after the wait its <c>throttleStatus</c> names
 /// (requested cost minus what is available, over the restore rate), at most <see cref="StoresOptions.Retries"/> times.
-/// Refusals: 401/403 → <see cref="StoreCredentialsInvalidException"/>; other failures → <see cref="StoreUnreachableException"/>.
+/// Refusals: 401/403 → <see cref="StoreCredentialsInvalidException"/>; a GraphQL ACCESS_DENIED (the token lacks the
+/// field's scope) → <see cref="StoreScopeMissingException"/> (also STORE_CREDENTIALS_INVALID; manual setup for webhook
+/// creation); a body that is not a GraphQL response and other failures → <see cref="StoreUnreachableException"/>.
 /// </summary>
 public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOptions> options, ILogger<ShopifyClient> log)
 {
@@ -47,7 +49,7 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         {
             data = await QueryAsync(shopUrl, credentials, mutation, new { topic, webhookSubscription = new { uri, format = "JSON" } }, ct);
         }
-        catch (ShopifyAccessDeniedException)
+        catch (StoreScopeMissingException)
         {
             return null;
         }
@@ -153,8 +155,7 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
                 throw new StoreCredentialsInvalidException($"Shopify refused the access token (HTTP {(int)response.StatusCode}).");
             if (!response.IsSuccessStatusCode)
                 throw new StoreUnreachableException($"Shopify answered HTTP {(int)response.StatusCode}.");
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject
-                ?? throw new StoreUnreachableException("Shopify answered with something that is not a GraphQL response.");
+            var body = ParseBody(await response.Content.ReadAsStringAsync(ct), response.Content.Headers.ContentType?.MediaType);
             if (body["errors"] is JsonArray { Count: > 0 } errors)
             {
                 var codes = errors.Select(e => (string?)e?["extensions"]?["code"]).ToList();
@@ -165,8 +166,9 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
                     await Task.Delay(wait, ct);
                     continue;
                 }
-                if (codes.Contains("ACCESS_DENIED"))
-                    throw new ShopifyAccessDeniedException();
+                if (errors.FirstOrDefault(e => (string?)e?["extensions"]?["code"] == "ACCESS_DENIED") is { } denied)
+                    throw new StoreScopeMissingException(
+                        (denied["path"] as JsonArray)?.FirstOrDefault()?.ToString() ?? "the call", (string?)denied["message"] ?? "ACCESS_DENIED");
                 throw new StoreUnreachableException($"Shopify refused the request: {string.Join("; ", errors.Select(e => (string?)e?["message"]))}.");
             }
             return body["data"] as JsonObject ?? throw new StoreUnreachableException("Shopify answered without data.");
@@ -188,8 +190,19 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         return wait < opts.RetryDelay ? opts.RetryDelay : wait > opts.MaxRetryDelay ? opts.MaxRetryDelay : wait;
     }
 
-    /// <summary>The token lacks the scope for the call (GraphQL error ACCESS_DENIED).</summary>
-    private sealed class ShopifyAccessDeniedException() : Exception("ACCESS_DENIED");
+    /// <summary>The GraphQL response object; anything else (an HTML page from a proxy, a truncated body) is STORE_UNREACHABLE.</summary>
+    private static JsonObject ParseBody(string text, string? mediaType)
+    {
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject body)
+                return body;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        throw new StoreUnreachableException($"Shopify answered with something that is not a GraphQL response ({mediaType ?? "no content type"}, {text.Length} characters).");
+    }
 }
 
 /// <summary>One metafield value for <c>metafieldsSet</c> (<see cref="Type"/> e.g. <c>number_integer</c>, <c>single_line_text_field</c>; the value is always a string).</summary>

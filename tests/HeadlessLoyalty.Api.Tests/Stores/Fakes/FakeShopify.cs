@@ -26,7 +26,8 @@ public sealed record FakeShopifySubscription(string Id, string Topic, string Uri
 /// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first)</c>, <c>webhookSubscriptionCreate</c>,
 /// <c>webhookSubscriptionDelete</c>, <c>discountCodeBasicCreate</c> (duplicate code: userErrors TAKEN),
 /// <c>discountCodeDelete</c>; anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
-/// create is ACCESS_DENIED.</item>
+/// create is ACCESS_DENIED; any root field in <see cref="DeniedFields"/> is ACCESS_DENIED (a token without that scope).</item>
+/// <item><see cref="AnswerHtmlNext"/>: a 200 whose body is an HTML page, not JSON.</item>
 /// <item>Cost: every answer carries <c>extensions.cost.throttleStatus</c>; <see cref="ThrottleNext"/> makes the next
 /// requests fail with <c>THROTTLED</c>, as an empty bucket does.</item>
 /// </list>
@@ -52,6 +53,12 @@ public sealed class FakeShopify : IAsyncDisposable
     public string ClientSecret { get; set; } = "shpss_fake_client_secret";
     /// <summary>False: the token lacks write_webhooks-like access (webhookSubscriptionCreate is ACCESS_DENIED).</summary>
     public bool CanWriteWebhooks { get; set; } = true;
+    /// <summary>Root fields the token lacks the scope for (e.g. <c>discountCodeBasicCreate</c> without write_discounts): GraphQL error ACCESS_DENIED, as Shopify answers.</summary>
+    public ConcurrentDictionary<string, bool> DeniedFields { get; } = new();
+    private int _notJson;
+
+    /// <summary>The next <paramref name="times"/> requests answer 200 with an HTML page (a proxy's or the shop's unavailable page), not JSON.</summary>
+    public void AnswerHtmlNext(int times = 1) => Interlocked.Add(ref _notJson, times);
 
     public ConcurrentDictionary<string, FakeShopifySubscription> Subscriptions { get; } = new();
     /// <summary>Discounts created, by node id: the <c>basicCodeDiscount</c> input as received.</summary>
@@ -86,6 +93,14 @@ public sealed class FakeShopify : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        if (Interlocked.Decrement(ref _notJson) >= 0)
+        {
+            Requests.Enqueue(new FakeRequest("POST", context.Request.Path + context.Request.QueryString, 200, body));
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync("<!DOCTYPE html><html><head><title>Fake Shop</title></head><body><p>This store is unavailable.</p></body></html>");
+            return;
+        }
+        Interlocked.Exchange(ref _notJson, 0);
         var (status, json) = Handle(context, body);
         Requests.Enqueue(new FakeRequest("POST", context.Request.Path + context.Request.QueryString, status, body));
         context.Response.StatusCode = status;
@@ -167,6 +182,8 @@ public sealed class FakeShopify : IAsyncDisposable
 
     private JsonNode? Resolve(OperationType operation, string field, Dictionary<string, JsonNode?> args)
     {
+        if (DeniedFields.ContainsKey(field))
+            throw new FakeGraphQLError($"Access denied for {field} field.", "ACCESS_DENIED");
         switch (operation, field)
         {
             case (OperationType.Query, "shop"):
