@@ -62,4 +62,24 @@ public sealed class StoreClientRefusalTests
         Assert.Empty(t.Shopify.Subscriptions);
         Assert.Empty(await t.AuditAsync());
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Reconnecting_a_shopify_store_whose_old_subscriptions_were_left_behind_adopts_them(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        var id = (await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var original = t.Shopify.Subscriptions.Keys.Order(StringComparer.Ordinal).ToList();
+        t.Shopify.DeniedFields["webhookSubscriptionDelete"] = true;
+        Assert.Empty(UserErrorsOf(await t.StoreMutationAsync("disconnectStore", id))); // the subscriptions stay on the store
+        t.Shopify.DeniedFields.Clear();
+
+        var reconnected = await t.ConnectShopifyAsync();
+
+        Assert.Empty(UserErrorsOf(reconnected));
+        Assert.True(reconnected.GetProperty("reconnected").GetBoolean());
+        Assert.Equal("ACTIVE", reconnected.GetProperty("connection").GetProperty("status").GetString());
+        Assert.Equal(original, reconnected.GetProperty("connection").GetProperty("webhookIds").EnumerateArray().Select(x => x.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(original, t.Shopify.Subscriptions.Keys.Order(StringComparer.Ordinal)); // adopted, none added
+        Assert.Equal(7, t.Shopify.GraphQLRequests("FindWebhook")); // one look-up per topic answered "already been taken"
+    }
 }

@@ -33,7 +33,10 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         return (string?)data["shop"]?["name"] ?? throw new StoreUnreachableException("Shopify answered without the shop.");
     }
 
-    /// <summary>Subscribes <paramref name="uri"/> to a topic; its id, or null when the token may not (ACCESS_DENIED: manual setup).</summary>
+    /// <summary>
+    /// Subscribes <paramref name="uri"/> to a topic; its id, or null when the token may not (ACCESS_DENIED: manual setup).
+    /// A subscription of ours that already exists ("already been taken") is adopted: its id is returned.
+    /// </summary>
     public async Task<string?> CreateWebhookAsync(string shopUrl, StoreCredentials credentials, string topic, string uri, CancellationToken ct)
     {
         const string mutation = """
@@ -54,8 +57,30 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
             return null;
         }
         var result = data["webhookSubscriptionCreate"];
+        if (result?["userErrors"] is JsonArray { Count: > 0 } errors
+            && errors.Any(e => ((string?)e?["message"])?.Contains("already been taken", StringComparison.OrdinalIgnoreCase) == true)
+            && await FindWebhookAsync(shopUrl, credentials, topic, uri, ct) is { } existing)
+            return existing;
         ThrowOnUserErrors(result, "create the webhook subscription");
         return (string?)result?["webhookSubscription"]?["id"] ?? throw new StoreUnreachableException("Shopify created no webhook subscription.");
+    }
+
+    /// <summary>
+    /// The id of the subscription of <paramref name="topic"/> to <paramref name="uri"/>, or null: Shopify answers
+    /// "Address for this topic has already been taken" when one exists (e.g. left behind by a disconnect that could not
+    /// delete it), and reconnecting adopts it instead of failing.
+    /// </summary>
+    public async Task<string?> FindWebhookAsync(string shopUrl, StoreCredentials credentials, string topic, string uri, CancellationToken ct)
+    {
+        const string query = """
+            query FindWebhook($topics: [WebhookSubscriptionTopic!]) {
+              webhookSubscriptions(first: 100, topics: $topics) { nodes { id topic uri } }
+            }
+            """;
+        var data = await QueryAsync(shopUrl, credentials, query, new { topics = new[] { topic } }, ct);
+        return (data["webhookSubscriptions"]?["nodes"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(n => (string?)n["topic"] == topic && (string?)n["uri"] == uri)
+            .Select(n => (string?)n["id"]).FirstOrDefault(id => id is not null);
     }
 
     /// <summary>Deletes a webhook subscription; one Shopify no longer has counts as deleted.</summary>

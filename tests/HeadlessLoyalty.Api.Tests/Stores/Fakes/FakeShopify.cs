@@ -23,7 +23,8 @@ public sealed record FakeShopifySubscription(string Id, string Topic, string Uri
 /// literals) and answers only the selected fields, so any client's documents work, not one client's strings.
 /// <list type="bullet">
 /// <item><c>X-Shopify-Access-Token</c>: a wrong one is 401 with Shopify's error text.</item>
-/// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first)</c>, <c>webhookSubscriptionCreate</c>,
+/// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first, topics, uri)</c>, <c>webhookSubscriptionCreate</c> (an address
+/// already subscribed to the topic: userErrors "Address for this topic has already been taken"),
 /// <c>webhookSubscriptionDelete</c>, <c>discountCodeBasicCreate</c> (duplicate code: userErrors TAKEN),
 /// <c>discountCodeDelete</c>; anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
 /// create is ACCESS_DENIED; any root field in <see cref="DeniedFields"/> is ACCESS_DENIED (a token without that scope).</item>
@@ -206,7 +207,17 @@ public sealed class FakeShopify : IAsyncDisposable
                 };
             }
             case (OperationType.Query, "webhookSubscriptions"):
-                return new JsonObject { ["nodes"] = new JsonArray([.. Subscriptions.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(SubscriptionJson)]) };
+            {
+                // Filters as Shopify's: topics (a list of enum values) and uri, when given.
+                var topics = (args.GetValueOrDefault("topics") as JsonArray)?.Select(x => (string?)x).ToHashSet();
+                var uriFilter = (string?)args.GetValueOrDefault("uri");
+                return new JsonObject
+                {
+                    ["nodes"] = new JsonArray([.. Subscriptions.Values
+                        .Where(s => (topics is null || topics.Contains(s.Topic)) && (uriFilter is null || s.Uri == uriFilter))
+                        .OrderBy(s => s.Id, StringComparer.Ordinal).Select(SubscriptionJson)]),
+                };
+            }
             case (OperationType.Mutation, "webhookSubscriptionCreate"):
             {
                 if (!CanWriteWebhooks)
