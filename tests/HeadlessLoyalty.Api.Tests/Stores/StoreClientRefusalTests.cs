@@ -1,12 +1,23 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using HeadlessLoyalty.Api.Jobs;
 using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
+using HeadlessLoyalty.Api.Stores.WooCommerce;
+using HeadlessLoyalty.Api.Tests.Stores.Fakes;
+using HeadlessLoyalty.Api.Tests.Stores.Ingest;
 using HeadlessLoyalty.Api.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLClient;
 
 namespace HeadlessLoyalty.Api.Tests.Stores;
 
 /// <summary>
 /// Store clients refused or answered oddly, on SQLite and PostgreSQL: a Shopify token without a field's scope
-/// (ACCESS_DENIED) and a body that is not JSON are typed errors, never an untyped GraphQL error, and nothing is left half done.
+/// (ACCESS_DENIED) and a body that is not JSON are typed errors, never an untyped GraphQL error, and nothing is left half done;
+/// Shopify subscriptions left behind are adopted on reconnect; a WooCommerce store behind a proxy that strips
+/// Authorization is reached with query-string credentials.
 /// </summary>
 public sealed class StoreClientRefusalTests
 {
@@ -81,5 +92,58 @@ public sealed class StoreClientRefusalTests
         Assert.Equal(original, reconnected.GetProperty("connection").GetProperty("webhookIds").EnumerateArray().Select(x => x.GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(original, t.Shopify.Subscriptions.Keys.Order(StringComparer.Ordinal)); // adopted, none added
         Assert.Equal(7, t.Shopify.GraphQLRequests("FindWebhook")); // one look-up per topic answered "already been taken"
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_woocommerce_store_behind_a_proxy_that_strips_authorization_is_connected_redeemed_on_and_reconciled_with_query_credentials(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        t.Woo.StripsAuthorization = true;
+
+        var connected = await t.ConnectWooAsync();
+
+        Assert.Empty(UserErrorsOf(connected));
+        Assert.Equal("ACTIVE", connected.GetProperty("connection").GetProperty("status").GetString());
+        Assert.Single(t.Woo.Webhooks);
+        Assert.True(t.App.Services.GetRequiredService<WooCommerceClient>().UsesQueryStringAuth(t.Woo.Url));
+
+        var (member, rewardId) = await t.MemberWithRewardAsync("proxy@example.com");
+        var redeemed = await t.RedeemAsync(member, rewardId, "proxy-1");
+        Assert.Empty(UserErrorsOf(redeemed));
+        Assert.Single(t.Woo.Coupons);
+        Assert.Equal(1_500, await t.ApprovedAsync(member.Id));
+
+        // An order the webhook missed is back-filled by the reconciliation job.
+        var order = (JsonObject)JsonNode.Parse(StoreIngestHarness.WooOrder(42, "completed", "proxy@example.com", total: "10.00"))!;
+        order["date_modified_gmt"] = t.App.Clock.GetUtcNow().AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        t.Woo.Orders[42] = order;
+        t.App.Clock.Advance(TimeSpan.FromHours(1));
+        var program = await t.App.WithTenantAsync(t.Slug, async db => (await db.CurrentProgramAsync()).Id);
+        var run = await t.App.Services.GetRequiredService<JobRunner>().RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual);
+        Assert.True(run.Error is null, run.Error);
+        var state = await t.App.WithTenantAsync(t.Slug, db => db.StoreReconciliationStates.AsNoTracking().SingleAsync());
+        Assert.Null(state.LastError);
+        Assert.Equal(1, state.LastOrdersQueued);
+        Assert.Equal("42", Assert.Single(await t.App.WithTenantAsync(t.Slug, db => db.StoreDeliveries.AsNoTracking()
+            .Where(d => d.Source == StoreDeliverySources.Reconciliation).Select(d => d.ResourceId).ToListAsync())));
+
+        // Only the very first call went out with Basic credentials (and was refused as anonymous); every later one used the query.
+        var requests = t.Woo.Requests.ToList();
+        Assert.Equal(1, requests.Count(r => r.Status == 401));
+        Assert.Equal(401, requests[0].Status);
+        Assert.All(requests.Skip(1), r => Assert.Contains($"consumer_key={FakeWooCommerce.DefaultKey}", r.PathAndQuery));
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task An_unknown_woocommerce_key_is_refused_after_one_query_string_retry_and_nothing_is_remembered(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+
+        var refused = await t.ConnectWooAsync(key: "ck_nobody", secret: "cs_nobody");
+
+        Assert.Equal(["STORE_CREDENTIALS_INVALID:credentials"], UserErrorsOf(refused));
+        Assert.Contains("woocommerce_rest_cannot_view", refused.GetProperty("userErrors")[0].GetProperty("message").GetString());
+        Assert.Equal(2, t.Woo.Requests.Count);
+        Assert.False(t.App.Services.GetRequiredService<WooCommerceClient>().UsesQueryStringAuth(t.Woo.Url));
     }
 }
