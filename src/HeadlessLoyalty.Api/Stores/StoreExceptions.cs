@@ -20,7 +20,7 @@ public sealed class StoreScopeMissingException(string rootField, string shopifyM
 public sealed class StoreUnreachableException(string message) : LoyaltyException(ErrorCodes.StoreUnreachable, message);
 
 public sealed class StorePausedException(Guid id)
-    : LoyaltyException(ErrorCodes.StorePaused, $"The store connection {id} is paused: no coupons are created on it until it is resumed. No points were deducted.");
+    : LoyaltyException(ErrorCodes.StorePaused, $"The store connection {id} is paused: redemption on it (store coupons, checkout discounts, POS) is refused until it is resumed. No points were deducted.");
 
 public sealed class StoreDisconnectedException(Guid id)
     : LoyaltyException(ErrorCodes.StoreDisconnected, $"The store connection {id} is disconnected; connect the store again to use it.");

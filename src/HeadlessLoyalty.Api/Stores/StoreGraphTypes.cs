@@ -128,7 +128,7 @@ public sealed class StoreAuditEntryType : ObjectGraphType<StoreAuditEntry>
         Description = "One line of the store audit log.";
         Field<NonNullGraphType<IdGraphType>>("id").Description("Global id of the line.").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id.ToString()));
         Field<NonNullGraphType<IdGraphType>>("connectionId").Description("Global id of the store connection.").Resolve(c => GlobalId.Encode(StoreConnectionType.TypeName, c.Source.ConnectionId.ToString()));
-        Field(e => e.Action).Description("CONNECTED, RECONNECTED, PAUSED, RESUMED, DISCONNECTED, SETTINGS_UPDATED, COUPON_CREATED, or COUPON_DELETED (a coupon an uncommitted redemption attempt had created, removed from the store).");
+        Field(e => e.Action).Description("CONNECTED, RECONNECTED, PAUSED, RESUMED, DISCONNECTED, SETTINGS_UPDATED, COUPON_CREATED, COUPON_DELETED (a coupon an uncommitted redemption attempt had created, removed from the store), or REDEEMED_AT_POS (points spent at a till of this store).");
         Field(e => e.Actor).Description("Who did it (`admin:<subject>`, the redeeming caller, or `system`).");
         Field(e => e.Detail).Description("What changed, for people (settings before and after, the coupon code and value, ...).");
         Field<NonNullGraphType<DateTimeGraphType>>("occurredAt").Description("When (UTC).").Resolve(c => c.Source.OccurredAt.UtcDateTime);
