@@ -180,7 +180,7 @@ public sealed class StoreSettingsInputType : InputObjectGraphType<StoreSettingsA
         Name = "StoreSettingsInput";
         Description = "Store settings to set; a field left out keeps its value.";
         Field<StoreAwardOnType>("awardOn").Description("When an order awards points.");
-        Field<DecimalGraphType>("pointValue").Description("Value of one point in the store's currency (above 0, at most 1000).");
+        Field<DecimalGraphType>("pointValue").Description("Value of one point in the store's currency (above 0, at most 1000, at most 4 decimals).");
         Field<LongGraphType>("minRedeemPoints").Description("Fewest points one points discount may spend (at least 1).");
         Field<LongGraphType>("maxRedeemPoints").Description("Most points one points discount may spend (not below the minimum).");
         Field<BooleanGraphType>("clearMaxRedeemPoints").Description("True: no maximum.");
