@@ -123,4 +123,46 @@ public sealed class PosTests
         Assert.Contains("sale-ok", line.Detail);
         Assert.Contains("till-7", line.Detail);
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task The_till_sees_one_history_across_channels_an_online_store_order_and_an_in_store_purchase(string provider)
+    {
+        await using var h = await Ingest.StoreIngestHarness.StartAsync(provider);
+        using var pos = h.App.CreateClient(h.App.MintToken(h.Slug, Roles.Pos));
+        // Online: a signed WooCommerce order.updated delivery, processed into a purchase (the member is created from the billing details).
+        var delivered = await h.PostWooAsync(h.Woo, Ingest.StoreIngestHarness.WooOrder(1001, "completed", "Omni.Channel@Example.com", total: "40.00"));
+        Assert.True(delivered.IsSuccessStatusCode);
+        Assert.Equal(1, await h.ProcessAsync());
+        var member = await h.Db(db => db.Members.AsNoTracking().SingleAsync());
+        // In store: the till records the sale at its location, on the Shopify store.
+        var recorded = await pos.FieldAsync("""
+            mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { purchase { id } userErrors { code field } } }
+            """, "recordPurchase", new { input = new { memberId = MemberId(member.Id), channel = "POS", storeId = HeadlessLoyalty.Api.Stores.StoreConnection.KeyOf(h.Shop), locationId = "till-3", orderReference = "pos-77", amount = 25m, currency = "USD" } });
+        Assert.Empty(UserErrorsOf(recorded));
+
+        var found = Assert.Single((await pos.FieldAsync("""
+            query($s: String!) { posCustomers(search: $s) {
+              balance { approved pending }
+              purchases(first: 10) { totalCount nodes { channel storeId locationId orderReference amount pointsEarned } }
+              history(first: 10) { totalCount nodes { kind points sourceReference } } } }
+            """, "posCustomers", new { s = "omni.channel@example.com" })).EnumerateArray());
+
+        var purchases = found.GetProperty("purchases").GetProperty("nodes").EnumerateArray()
+            .Select(p => (Channel: p.GetProperty("channel").GetString(), Store: p.GetProperty("storeId").GetString(), Location: p.GetProperty("locationId").GetString(),
+                Order: p.GetProperty("orderReference").GetString(), Amount: p.GetProperty("amount").GetDecimal(), Points: p.GetProperty("pointsEarned").GetInt64()))
+            .OrderBy(p => p.Channel, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, found.GetProperty("purchases").GetProperty("totalCount").GetInt32());
+        Assert.Equal(("ONLINE", HeadlessLoyalty.Api.Stores.StoreConnection.KeyOf(h.Woo), (string?)null, "1001", 40m),
+            (purchases[0].Channel, purchases[0].Store, purchases[0].Location, purchases[0].Order, purchases[0].Amount));
+        Assert.Equal(("POS", HeadlessLoyalty.Api.Stores.StoreConnection.KeyOf(h.Shop), "till-3", "pos-77", 25m),
+            (purchases[1].Channel, purchases[1].Store, purchases[1].Location, purchases[1].Order, purchases[1].Amount));
+        Assert.All(purchases, p => Assert.True(p.Points > 0));
+
+        // Both earned into the one ledger the tile shows.
+        var earned = found.GetProperty("history").GetProperty("nodes").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "EARN").Select(e => e.GetProperty("points").GetInt64()).ToList();
+        Assert.Equal(purchases.Select(p => p.Points).Order(), earned.Order());
+        var balance = found.GetProperty("balance");
+        Assert.Equal(purchases.Sum(p => p.Points), balance.GetProperty("approved").GetInt64() + balance.GetProperty("pending").GetInt64());
+    }
 }
