@@ -146,4 +146,43 @@ public sealed class StoreClientRefusalTests
         Assert.Equal(2, t.Woo.Requests.Count);
         Assert.False(t.App.Services.GetRequiredService<WooCommerceClient>().UsesQueryStringAuth(t.Woo.Url));
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_shopify_token_without_the_orders_scope_fails_its_own_reconciliation_only(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        var shop = StoreTestApp.Raw((await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!);
+        var woo = StoreTestApp.Raw((await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!);
+        t.Shopify.DeniedFields["orders"] = true; // read_orders missing
+        var order = (JsonObject)JsonNode.Parse(StoreIngestHarness.WooOrder(7, "completed", "later@example.com", total: "10.00"))!;
+        order["date_modified_gmt"] = t.App.Clock.GetUtcNow().AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        t.Woo.Orders[7] = order;
+        t.App.Clock.Advance(TimeSpan.FromHours(1));
+
+        var program = await t.App.WithTenantAsync(t.Slug, async db => (await db.CurrentProgramAsync()).Id);
+        var run = await t.App.Services.GetRequiredService<JobRunner>().RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual);
+
+        Assert.True(run.Error is null, run.Error);
+        var states = await t.App.WithTenantAsync(t.Slug, db => db.StoreReconciliationStates.AsNoTracking().ToDictionaryAsync(s => s.ConnectionId));
+        Assert.StartsWith("STORE_CREDENTIALS_INVALID", states[shop].LastError);
+        Assert.Contains("lacks the scope", states[shop].LastError);
+        Assert.Null(states[woo].LastError);
+        Assert.Equal(1, states[woo].LastOrdersQueued);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_shopify_token_without_the_metafields_scope_stops_that_pass_quietly_and_the_next_one_sends(string provider)
+    {
+        await using var c = await Checkout.CheckoutTestApp.StartAsync(provider);
+        await c.T.App.Services.GetRequiredService<HeadlessLoyalty.Api.Events.EventSequencer>().SequenceAsync();
+        var sync = c.T.App.Services.GetRequiredService<HeadlessLoyalty.Api.Stores.Shopify.ShopifyMetafieldSync>();
+        c.T.Shopify.DeniedFields["metafieldsSet"] = true;
+
+        Assert.Equal(0, await sync.RunOnceAsync());
+        Assert.Empty(c.T.Shopify.Metafields);
+
+        c.T.Shopify.DeniedFields.Clear();
+        Assert.Equal(1, await sync.RunOnceAsync());
+        Assert.Equal("2000", c.T.Shopify.Metafields[($"gid://shopify/Customer/{Checkout.CheckoutTestApp.CustomerId}", "loyalty", "points_balance")]);
+    }
 }
