@@ -115,4 +115,5 @@ public static class StoreAuditActions
     public const string SettingsUpdated = "SETTINGS_UPDATED";
     public const string CouponCreated = "COUPON_CREATED";
     public const string CouponDeleted = "COUPON_DELETED";
+    public const string RedeemedAtPos = "REDEEMED_AT_POS";
 }

@@ -149,7 +149,7 @@ public sealed class StoreAuditEntryType : ObjectGraphType<StoreAuditEntry>
         Description = "One line of the store audit log.";
         Field<NonNullGraphType<IdGraphType>>("id").Description("Global id of the line.").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id.ToString()));
         Field<NonNullGraphType<IdGraphType>>("connectionId").Description("Global id of the store connection.").Resolve(c => GlobalId.Encode(StoreConnectionType.TypeName, c.Source.ConnectionId.ToString()));
-        Field(e => e.Action).Description("CONNECTED, RECONNECTED, PAUSED, RESUMED, DISCONNECTED, SETTINGS_UPDATED, COUPON_CREATED, or COUPON_DELETED (a coupon removed from the store: its redemption did not commit, found then or later by store-coupon-recovery, or its checkout discount ended unused).");
+        Field(e => e.Action).Description("CONNECTED, RECONNECTED, PAUSED, RESUMED, DISCONNECTED, SETTINGS_UPDATED, COUPON_CREATED, COUPON_DELETED (a coupon removed from the store: its redemption did not commit, found then or later by store-coupon-recovery, or its checkout discount ended unused), or REDEEMED_AT_POS (points spent at a till of this store).");
         Field(e => e.Actor).Description("Who did it (`admin:<subject>`, the redeeming caller, or `system`).");
         Field(e => e.Detail).Description("What changed, for people (settings before and after, the coupon code and value, ...).");
         Field<NonNullGraphType<DateTimeGraphType>>("occurredAt").Description("When (UTC).").Resolve(c => c.Source.OccurredAt.UtcDateTime);
@@ -201,7 +201,7 @@ public sealed class StoreSettingsInputType : InputObjectGraphType<StoreSettingsA
         Name = "StoreSettingsInput";
         Description = "Store settings to set; a field left out keeps its value.";
         Field<StoreAwardOnType>("awardOn").Description("When an order awards points.");
-        Field<DecimalGraphType>("pointValue").Description("Value of one point in the store's currency (above 0, at most 1000).");
+        Field<DecimalGraphType>("pointValue").Description("Value of one point in the store's currency (above 0, at most 1000, at most 4 decimals).");
         Field<LongGraphType>("minRedeemPoints").Description("Fewest points one points discount may spend (at least 1).");
         Field<LongGraphType>("maxRedeemPoints").Description("Most points one points discount may spend (not below the minimum).");
         Field<BooleanGraphType>("clearMaxRedeemPoints").Description("True: no maximum.");

@@ -49,7 +49,8 @@ public sealed class StoreOperations(
     /// <summary>
     /// Connects a store, or resumes the program's connection of the same URL: verifies the credentials against the
     /// store, stores them encrypted, and registers our webhooks (a connection that already has them keeps them and its
-    /// secret). A key that may not create webhooks completes the connection in MANUAL_SETUP. Refusals (nothing stored):
+    /// secret; one in MANUAL_SETUP keeps its secret and tries registering again). A key that may not create webhooks
+    /// completes the connection in MANUAL_SETUP. Refusals (nothing stored):
     /// STORE_URL_INVALID, STORE_CREDENTIALS_INVALID, STORE_UNREACHABLE, INVALID_INPUT.
     /// </summary>
     public async Task<ConnectStoreResult> ConnectAsync(string actor, ConnectStoreInput input, CancellationToken ct = default)
@@ -69,13 +70,16 @@ public sealed class StoreOperations(
             await shopify.VerifyAsync(url, credentials, ct);
 
         var id = existing?.Id ?? Guid.CreateVersion7(clock.GetUtcNow());
-        var keepWebhooks = existing is { ProtectedWebhookSecret: not null } && (existing.WebhookIds.Length > 0 || existing.ManualSetup);
+        // Live webhooks are kept. A connection in manual setup keeps its secret (the merchant entered it on the store)
+        // but registration is tried again: the new key may now be allowed to create webhooks.
+        var keepSecret = existing is { ProtectedWebhookSecret: not null } && (existing.WebhookIds.Length > 0 || existing.ManualSetup);
+        var keepWebhooks = keepSecret && existing!.WebhookIds.Length > 0;
         var secret = input.Platform == StorePlatform.Shopify
             ? credentials.ClientSecret!
-            : keepWebhooks ? secrets.UnprotectWebhookSecret(existing!.ProtectedWebhookSecret!) : StoreSecrets.NewWooCommerceSecret();
+            : keepSecret ? secrets.UnprotectWebhookSecret(existing!.ProtectedWebhookSecret!) : StoreSecrets.NewWooCommerceSecret();
         var deliveryUrl = Options.DeliveryUrl(input.Platform, id);
         List<string> webhookIds = keepWebhooks ? [.. existing!.WebhookIdList] : [];
-        var manual = keepWebhooks && existing!.ManualSetup;
+        var manual = false;
         if (!keepWebhooks)
             (webhookIds, manual) = await RegisterWebhooksAsync(input.Platform, url, credentials, id, deliveryUrl, secret, ct);
 
@@ -287,8 +291,8 @@ public sealed class StoreOperations(
 
     internal static void Validate(StoreSettingsInput s)
     {
-        if (s.PointValue is { } v && (v <= 0 || v > 1000))
-            throw new InvalidInputException("settings.pointValue", "The value of a point must be above 0 and at most 1000.");
+        if (s.PointValue is { } v && (v <= 0 || v > 1000 || decimal.Round(v, 4) != v))
+            throw new InvalidInputException("settings.pointValue", "The value of a point must be above 0 and at most 1000, with at most 4 decimals.");
         if (s.MinRedeemPoints is < 1)
             throw new InvalidInputException("settings.minRedeemPoints", "The minimum must be at least 1 point.");
         if (s.MaxRedeemPoints is { } max && (max < 1 || (s.MinRedeemPoints is { } min && max < min)))

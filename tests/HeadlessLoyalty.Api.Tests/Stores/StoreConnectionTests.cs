@@ -292,4 +292,60 @@ public sealed class StoreConnectionTests
         var target = await t.App.WithScopeAsync(sp => sp.GetRequiredService<StoreWebhookTargets>().FindAsync(StoreTestApp.Raw(id), StorePlatform.WooCommerce));
         Assert.Equal(StoreAwardOn.CompletedOnly, target!.AwardOn);
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_point_value_with_more_than_four_decimals_is_refused_on_connect_and_update(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        const string Update = """
+            mutation($input: UpdateStoreSettingsInput!) { updateStoreSettings(input: $input) { connection { settings { pointValue } } userErrors { code field } } }
+            """;
+
+        var refusedConnect = await t.ConnectWooAsync(settings: new { pointValue = 0.00005m });
+        Assert.Equal(["INVALID_INPUT:settings.pointValue"], UserErrorsOf(refusedConnect));
+        Assert.Empty(t.Woo.Webhooks);
+        var id = (await t.ConnectWooAsync(settings: new { pointValue = 0.0125m })).GetProperty("connection").GetProperty("id").GetString()!;
+        var refused = await t.Admin.MutateInputAsync(Update, "updateStoreSettings", new { id, settings = new { pointValue = 0.12345m } });
+        var fine = await t.Admin.MutateInputAsync(Update, "updateStoreSettings", new { id, settings = new { pointValue = 0.1234m } });
+
+        Assert.Equal(["INVALID_INPUT:settings.pointValue"], UserErrorsOf(refused));
+        Assert.Empty(UserErrorsOf(fine));
+        Assert.Equal(0.1234m, (await t.RowAsync(StoreTestApp.Raw(id))).PointValue);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Reconnecting_a_manual_setup_store_with_a_key_that_may_create_webhooks_registers_them(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        t.Shopify.CanWriteWebhooks = false;
+        var manualWoo = await t.ConnectWooAsync(FakeWooCommerce.ReadOnlyKey, FakeWooCommerce.ReadOnlySecret);
+        var manualShop = await t.ConnectShopifyAsync();
+        Assert.Equal("MANUAL_SETUP", manualWoo.GetProperty("connection").GetProperty("status").GetString());
+        Assert.Equal("MANUAL_SETUP", manualShop.GetProperty("connection").GetProperty("status").GetString());
+        var secret = manualWoo.GetProperty("webhookSecret").GetString()!;
+
+        t.Shopify.CanWriteWebhooks = true;
+        var woo = await t.ConnectWooAsync(); // a read/write key now
+        var shop = await t.ConnectShopifyAsync();
+
+        Assert.Empty(UserErrorsOf(woo));
+        Assert.Equal("ACTIVE", woo.GetProperty("connection").GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, woo.GetProperty("webhookSecret").ValueKind);
+        var hook = Assert.Single(t.Woo.Webhooks.Values);
+        Assert.Equal(secret, hook.Secret); // the secret the merchant may have entered by hand stays valid
+        Assert.Equal([hook.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], woo.GetProperty("connection").GetProperty("webhookIds").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(JsonValueKind.Null, woo.GetProperty("connection").GetProperty("manualSetup").ValueKind);
+        var target = await t.App.WithScopeAsync(sp => sp.GetRequiredService<StoreWebhookTargets>().FindAsync(StoreTestApp.Raw(woo.GetProperty("connection").GetProperty("id").GetString()!), StorePlatform.WooCommerce));
+        Assert.Equal(secret, target!.WebhookSecret);
+
+        Assert.Empty(UserErrorsOf(shop));
+        Assert.Equal("ACTIVE", shop.GetProperty("connection").GetProperty("status").GetString());
+        Assert.Equal(7, t.Shopify.Subscriptions.Count);
+        Assert.Equal(7, shop.GetProperty("connection").GetProperty("webhookIds").GetArrayLength());
+
+        // Reconnecting again keeps the webhooks now registered (none created twice).
+        var again = await t.ConnectWooAsync();
+        Assert.Equal("ACTIVE", again.GetProperty("connection").GetProperty("status").GetString());
+        Assert.Single(t.Woo.Webhooks);
+    }
 }

@@ -69,7 +69,7 @@ public sealed class RedeemAtPosInputType : InputObjectGraphType<RedeemAtPosArgs>
         Field<NonNullGraphType<MemberLookupInputType>>("member").Description("The member, by id, email, member code or number.");
         Field<IdGraphType>("rewardId").Description("Global id of a reward: its cost is spent (a points discount takes `points`).");
         Field<LongGraphType>("points").Description("Points to spend (without a reward), or a points discount's choice.");
-        Field<IdGraphType>("connectionId").Description("The store connection of the till: the value of points without a reward is points x its pointValue; named in the event.");
+        Field<IdGraphType>("connectionId").Description("The store connection of the till: refused while it is paused or disconnected; points without a reward must lie within its min/max points and are worth points x its pointValue; named in the event and written to its audit log.");
         Field<StringGraphType>("locationId").Description("The till's location id (e.g. a Shopify location), named in the event.");
         Field<NonNullGraphType<StringGraphType>>("transactionReference").Description("The POS transaction (sale) the points pay for, at most 100 characters.");
         Field<NonNullGraphType<StringGraphType>>("idempotencyKey").Description("Retry key (required): a retry returns the first result and spends nothing more.");

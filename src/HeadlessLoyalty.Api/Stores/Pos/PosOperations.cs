@@ -1,3 +1,4 @@
+using System.Globalization;
 using HeadlessLoyalty.Api.Common;
 using HeadlessLoyalty.Api.Data;
 using HeadlessLoyalty.Api.Events;
@@ -44,8 +45,12 @@ public static class PosOperations
     /// <summary>
     /// Spends points on the current sale (idempotency key required): a reward's cost (and value), or a number of points
     /// worth the store's point value. One Redeem entry and a <c>points.redeemed_at_pos</c> event; no coupon (the till
-    /// applies the discount). Refusals: INVALID_INPUT, REWARD_NOT_FOUND, REWARD_DISABLED, INSUFFICIENT_POINTS,
-    /// MEMBER_BLOCKED, MEMBER_NOT_FOUND, STORE_CONNECTION_NOT_FOUND.
+    /// applies the discount). With the till's store connection named: a paused store refuses (STORE_PAUSED), a
+    /// disconnected one too (STORE_DISCONNECTED); points without a reward must lie within the store's min/max points and
+    /// be worth a cent (<see cref="CheckoutRules.ValidatePoints"/>, as a checkout discount; a reward costs what it costs);
+    /// and the redemption is written to the store's audit log (REDEEMED_AT_POS) in the same transaction.
+    /// Refusals: INVALID_INPUT, REWARD_NOT_FOUND, REWARD_DISABLED, INSUFFICIENT_POINTS, MEMBER_BLOCKED, MEMBER_NOT_FOUND,
+    /// STORE_CONNECTION_NOT_FOUND, STORE_PAUSED, STORE_DISCONNECTED.
     /// </summary>
     public static Task<RedeemAtPosPayload> RedeemAsync(
         LoyaltyDbContext db, TimeProvider clock, string actor, RedeemAtPosInput input, string? idempotencyKey, CancellationToken ct)
@@ -63,7 +68,13 @@ public static class PosOperations
             var currency = (await db.CurrentProgramAsync(token)).Currency;
             StoreConnection? connection = null;
             if (input.ConnectionId is { } cid)
+            {
                 connection = await db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cid, token) ?? throw new StoreConnectionNotFoundException(cid);
+                if (connection.Status == StoreConnectionStatus.Paused)
+                    throw new StorePausedException(cid);
+                if (connection.Status == StoreConnectionStatus.Disconnected)
+                    throw new StoreDisconnectedException(cid);
+            }
             long points;
             decimal? value;
             string what;
@@ -80,6 +91,8 @@ public static class PosOperations
                 points = input.Points!.Value;
                 if (points <= 0)
                     throw new InvalidInputException("points", "Points must be positive.");
+                if (connection is not null)
+                    CheckoutRules.ValidatePoints(points, connection.MinRedeemPoints, connection.MaxRedeemPoints, connection.PointValue);
                 value = connection is null ? null : CheckoutRules.Worth(points, connection.PointValue);
                 what = "points";
             }
@@ -88,6 +101,9 @@ public static class PosOperations
                 member.Id, LedgerEntryKind.Redeem, -points, $"Redeemed at POS: {what}", $"pos:{reference}"), idempotencyKey, token);
             DomainEvents.Stage(db, EventTypes.PointsRedeemedAtPos, member.Id, new PointsRedeemedAtPosPayload(
                 member.Id, member.Email, points, spent.Balance.Approved, connection?.StoreKey, input.LocationId, reference, value, currency), now, now);
+            if (connection is not null)
+                StoreOperations.Audit(db, connection.Id, StoreAuditActions.RedeemedAtPos, actor, string.Create(CultureInfo.InvariantCulture,
+                    $"{points} points ({what}{(value is { } v ? $", worth {v} {currency}" : "")}) by member {member.Id:D} on sale {reference}{(input.LocationId is { } loc ? $" at location {loc}" : "")}"), now);
             return new RedeemAtPosPayload(member.Id, points, value, currency, reference, spent.Entry.Id, spent.Balance);
         }, ct);
     }

@@ -13,7 +13,9 @@ public sealed record ShopifyDiscount(string Title, string Code, decimal? Amount,
 /// The Shopify Admin GraphQL calls a connection makes (<c>POST {shop}/admin/api/{version}/graphql.json</c> with
 /// <c>X-Shopify-Access-Token</c>). A <c>THROTTLED</c> answer is retried after the wait its <c>throttleStatus</c> names
 /// (requested cost minus what is available, over the restore rate), at most <see cref="StoresOptions.Retries"/> times.
-/// Refusals: 401/403 → <see cref="StoreCredentialsInvalidException"/>; other failures → <see cref="StoreUnreachableException"/>.
+/// Refusals: 401/403 → <see cref="StoreCredentialsInvalidException"/>; a GraphQL ACCESS_DENIED (the token lacks the
+/// field's scope) → <see cref="StoreScopeMissingException"/> (also STORE_CREDENTIALS_INVALID; manual setup for webhook
+/// creation); a body that is not a GraphQL response and other failures → <see cref="StoreUnreachableException"/>.
 /// </summary>
 public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOptions> options, ILogger<ShopifyClient> log)
 {
@@ -31,7 +33,10 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         return (string?)data["shop"]?["name"] ?? throw new StoreUnreachableException("Shopify answered without the shop.");
     }
 
-    /// <summary>Subscribes <paramref name="uri"/> to a topic; its id, or null when the token may not (ACCESS_DENIED: manual setup).</summary>
+    /// <summary>
+    /// Subscribes <paramref name="uri"/> to a topic; its id, or null when the token may not (ACCESS_DENIED: manual setup).
+    /// A subscription of ours that already exists ("already been taken") is adopted: its id is returned.
+    /// </summary>
     public async Task<string?> CreateWebhookAsync(string shopUrl, StoreCredentials credentials, string topic, string uri, CancellationToken ct)
     {
         const string mutation = """
@@ -47,13 +52,35 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         {
             data = await QueryAsync(shopUrl, credentials, mutation, new { topic, webhookSubscription = new { uri, format = "JSON" } }, ct);
         }
-        catch (ShopifyAccessDeniedException)
+        catch (StoreScopeMissingException)
         {
             return null;
         }
         var result = data["webhookSubscriptionCreate"];
+        if (result?["userErrors"] is JsonArray { Count: > 0 } errors
+            && errors.Any(e => ((string?)e?["message"])?.Contains("already been taken", StringComparison.OrdinalIgnoreCase) == true)
+            && await FindWebhookAsync(shopUrl, credentials, topic, uri, ct) is { } existing)
+            return existing;
         ThrowOnUserErrors(result, "create the webhook subscription");
         return (string?)result?["webhookSubscription"]?["id"] ?? throw new StoreUnreachableException("Shopify created no webhook subscription.");
+    }
+
+    /// <summary>
+    /// The id of the subscription of <paramref name="topic"/> to <paramref name="uri"/>, or null: Shopify answers
+    /// "Address for this topic has already been taken" when one exists (e.g. left behind by a disconnect that could not
+    /// delete it), and reconnecting adopts it instead of failing.
+    /// </summary>
+    public async Task<string?> FindWebhookAsync(string shopUrl, StoreCredentials credentials, string topic, string uri, CancellationToken ct)
+    {
+        const string query = """
+            query FindWebhook($topics: [WebhookSubscriptionTopic!]) {
+              webhookSubscriptions(first: 100, topics: $topics) { nodes { id topic uri } }
+            }
+            """;
+        var data = await QueryAsync(shopUrl, credentials, query, new { topics = new[] { topic } }, ct);
+        return (data["webhookSubscriptions"]?["nodes"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(n => (string?)n["topic"] == topic && (string?)n["uri"] == uri)
+            .Select(n => (string?)n["id"]).FirstOrDefault(id => id is not null);
     }
 
     /// <summary>Deletes a webhook subscription; one Shopify no longer has counts as deleted.</summary>
@@ -165,8 +192,7 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
                 throw new StoreCredentialsInvalidException($"Shopify refused the access token (HTTP {(int)response.StatusCode}).");
             if (!response.IsSuccessStatusCode)
                 throw new StoreUnreachableException($"Shopify answered HTTP {(int)response.StatusCode}.");
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject
-                ?? throw new StoreUnreachableException("Shopify answered with something that is not a GraphQL response.");
+            var body = ParseBody(await response.Content.ReadAsStringAsync(ct), response.Content.Headers.ContentType?.MediaType);
             if (body["errors"] is JsonArray { Count: > 0 } errors)
             {
                 var codes = errors.Select(e => (string?)e?["extensions"]?["code"]).ToList();
@@ -177,8 +203,9 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
                     await Task.Delay(wait, ct);
                     continue;
                 }
-                if (codes.Contains("ACCESS_DENIED"))
-                    throw new ShopifyAccessDeniedException();
+                if (errors.FirstOrDefault(e => (string?)e?["extensions"]?["code"] == "ACCESS_DENIED") is { } denied)
+                    throw new StoreScopeMissingException(
+                        (denied["path"] as JsonArray)?.FirstOrDefault()?.ToString() ?? "the call", (string?)denied["message"] ?? "ACCESS_DENIED");
                 throw new StoreUnreachableException($"Shopify refused the request: {string.Join("; ", errors.Select(e => (string?)e?["message"]))}.");
             }
             return body["data"] as JsonObject ?? throw new StoreUnreachableException("Shopify answered without data.");
@@ -200,8 +227,19 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         return wait < opts.RetryDelay ? opts.RetryDelay : wait > opts.MaxRetryDelay ? opts.MaxRetryDelay : wait;
     }
 
-    /// <summary>The token lacks the scope for the call (GraphQL error ACCESS_DENIED).</summary>
-    private sealed class ShopifyAccessDeniedException() : Exception("ACCESS_DENIED");
+    /// <summary>The GraphQL response object; anything else (an HTML page from a proxy, a truncated body) is STORE_UNREACHABLE.</summary>
+    private static JsonObject ParseBody(string text, string? mediaType)
+    {
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject body)
+                return body;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        throw new StoreUnreachableException($"Shopify answered with something that is not a GraphQL response ({mediaType ?? "no content type"}, {text.Length} characters).");
+    }
 }
 
 /// <summary>One metafield value for <c>metafieldsSet</c> (<see cref="Type"/> e.g. <c>number_integer</c>, <c>single_line_text_field</c>; the value is always a string).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -14,9 +15,22 @@ public sealed record WooCoupon(string Code, string DiscountType, decimal Amount,
 /// The WooCommerce REST API v3 calls a connection makes, with HTTP Basic auth (consumer key as user, secret as
 /// password; stores are HTTPS only). Refusals: 401/403 → <see cref="StoreCredentialsInvalidException"/> (except
 /// webhook creation, where a read-only key's 401 means manual setup); other failures → <see cref="StoreUnreachableException"/>.
+/// <para>Query-string fallback: a proxy in front of some stores strips <c>Authorization</c>, and WooCommerce then answers
+/// as to an anonymous caller (401 <c>woocommerce_rest_cannot_view</c> / <c>_create</c> / <c>_edit</c> / <c>_delete</c>, the
+/// same as for an unknown key; a key that arrived with a wrong secret or too few rights is
+/// <c>woocommerce_rest_authentication_error</c>). Such a 401 is retried once with
+/// <c>?consumer_key=...&amp;consumer_secret=...</c>; when that is accepted, the store URL is remembered (in memory, per
+/// instance) and its later calls use the query parameters directly. When both are refused the key is unknown: the
+/// first answer stands.</para>
 /// </summary>
-public sealed class WooCommerceClient(IHttpClientFactory factory)
+public sealed class WooCommerceClient(IHttpClientFactory factory, ILogger<WooCommerceClient> log)
 {
+    /// <summary>Store URLs whose proxy strips Authorization (learned at the first refusal): they get query-string credentials.</summary>
+    private readonly ConcurrentDictionary<string, bool> _queryStringAuth = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether this instance has learned that <paramref name="storeUrl"/> needs query-string credentials.</summary>
+    public bool UsesQueryStringAuth(string storeUrl) => _queryStringAuth.ContainsKey(storeUrl);
+
     public const string WebhookTopic = "order.updated";
 
     /// <summary>Proves the key works and may read webhooks (exactly the permission needed next): <c>GET /webhooks?per_page=1</c>.</summary>
@@ -112,9 +126,37 @@ public sealed class WooCommerceClient(IHttpClientFactory factory)
     {
         if (string.IsNullOrEmpty(credentials.ConsumerKey) || string.IsNullOrEmpty(credentials.ConsumerSecret))
             throw new StoreCredentialsInvalidException("A WooCommerce connection needs consumerKey and consumerSecret.");
-        var request = new HttpRequestMessage(method, $"{storeUrl}/wp-json/wc/v3/{path}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ConsumerKey}:{credentials.ConsumerSecret}")));
+        if (UsesQueryStringAuth(storeUrl))
+            return await SendOnceAsync(storeUrl, credentials, method, path, body, queryString: true, ct);
+        var response = await SendOnceAsync(storeUrl, credentials, method, path, body, queryString: false, ct);
+        if (!await IsAnonymousRefusalAsync(response, ct))
+            return response;
+        // Nothing was done for an anonymous caller, so the retry cannot double a write.
+        var retry = await SendOnceAsync(storeUrl, credentials, method, path, body, queryString: true, ct);
+        if (await IsAnonymousRefusalAsync(retry, ct))
+        {
+            retry.Dispose();
+            return response; // an unknown key either way
+        }
+        response.Dispose();
+        if (_queryStringAuth.TryAdd(storeUrl, true))
+            log.LogWarning("WooCommerce at {Store} did not receive the Authorization header (a proxy strips it?): using consumer_key/consumer_secret query parameters for it", storeUrl);
+        return retry;
+    }
+
+    private static async Task<bool> IsAnonymousRefusalAsync(HttpResponseMessage response, CancellationToken ct) =>
+        response.StatusCode == HttpStatusCode.Unauthorized && (await ErrorCodeAsync(response, ct)).StartsWith("woocommerce_rest_cannot_", StringComparison.Ordinal);
+
+    private async Task<HttpResponseMessage> SendOnceAsync(
+        string storeUrl, StoreCredentials credentials, HttpMethod method, string path, object? body, bool queryString, CancellationToken ct)
+    {
+        var url = $"{storeUrl}/wp-json/wc/v3/{path}";
+        if (queryString)
+            url += $"{(path.Contains('?') ? '&' : '?')}consumer_key={Uri.EscapeDataString(credentials.ConsumerKey!)}&consumer_secret={Uri.EscapeDataString(credentials.ConsumerSecret!)}";
+        var request = new HttpRequestMessage(method, url);
+        if (!queryString)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.ConsumerKey}:{credentials.ConsumerSecret}")));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
             request.Content = JsonContent.Create(body);

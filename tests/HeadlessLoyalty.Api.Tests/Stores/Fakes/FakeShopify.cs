@@ -25,11 +25,13 @@ public sealed record FakeShopifySubscription(string Id, string Topic, string Uri
 /// literals) and answers only the selected fields, so any client's documents work, not one client's strings.
 /// <list type="bullet">
 /// <item><c>X-Shopify-Access-Token</c>: a wrong one is 401 with Shopify's error text.</item>
-/// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first)</c>, <c>webhookSubscriptionCreate</c>,
+/// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first, topics, uri)</c>, <c>webhookSubscriptionCreate</c> (an address
+/// already subscribed to the topic: userErrors "Address for this topic has already been taken"),
 /// <c>webhookSubscriptionDelete</c>, <c>discountCodeBasicCreate</c> (duplicate code: userErrors TAKEN),
 /// <c>discountCodeDelete</c>, <c>codeDiscountNodeByCode</c> (null when no discount has the code, compared
 /// case-insensitively as Shopify does); anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
-/// create is ACCESS_DENIED.</item>
+/// create is ACCESS_DENIED; any root field in <see cref="DeniedFields"/> is ACCESS_DENIED (a token without that scope).</item>
+/// <item><see cref="AnswerHtmlNext"/>: a 200 whose body is an HTML page, not JSON.</item>
 /// <item>Cost: every answer carries <c>extensions.cost.throttleStatus</c>; <see cref="ThrottleNext"/> makes the next
 /// requests fail with <c>THROTTLED</c>, as an empty bucket does. <see cref="LoseNextResponses"/> carries requests out
 /// and answers 502, as a connection lost after the request arrived does.</item>
@@ -66,6 +68,12 @@ public sealed class FakeShopify : IAsyncDisposable
 
     /// <summary>False: the token lacks write_webhooks-like access (webhookSubscriptionCreate is ACCESS_DENIED).</summary>
     public bool CanWriteWebhooks { get; set; } = true;
+    /// <summary>Root fields the token lacks the scope for (e.g. <c>discountCodeBasicCreate</c> without write_discounts): GraphQL error ACCESS_DENIED, as Shopify answers.</summary>
+    public ConcurrentDictionary<string, bool> DeniedFields { get; } = new();
+    private int _notJson;
+
+    /// <summary>The next <paramref name="times"/> requests answer 200 with an HTML page (a proxy's or the shop's unavailable page), not JSON.</summary>
+    public void AnswerHtmlNext(int times = 1) => Interlocked.Add(ref _notJson, times);
 
     public ConcurrentDictionary<string, FakeShopifySubscription> Subscriptions { get; } = new();
     /// <summary>Discounts created, by node id: the <c>basicCodeDiscount</c> input as received.</summary>
@@ -110,6 +118,14 @@ public sealed class FakeShopify : IAsyncDisposable
         var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync();
         if (body.Contains("metafieldsSet", StringComparison.Ordinal) && Interlocked.Exchange(ref _beforeNextMetafieldsSet, null) is { } before)
             await before();
+        if (Interlocked.Decrement(ref _notJson) >= 0)
+        {
+            Requests.Enqueue(new FakeRequest("POST", context.Request.Path + context.Request.QueryString, 200, body));
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync("<!DOCTYPE html><html><head><title>Fake Shop</title></head><body><p>This store is unavailable.</p></body></html>");
+            return;
+        }
+        Interlocked.Exchange(ref _notJson, 0);
         var (status, json) = Handle(context, body);
         if (Interlocked.Decrement(ref _lose) >= 0)
             (status, json) = (502, new JsonObject { ["errors"] = "Bad gateway (the request was carried out)" });
@@ -195,6 +211,8 @@ public sealed class FakeShopify : IAsyncDisposable
 
     private JsonNode? Resolve(OperationType operation, string field, Dictionary<string, JsonNode?> args)
     {
+        if (DeniedFields.ContainsKey(field))
+            throw new FakeGraphQLError($"Access denied for {field} field.", "ACCESS_DENIED");
         switch (operation, field)
         {
             case (OperationType.Query, "shop"):
@@ -217,7 +235,17 @@ public sealed class FakeShopify : IAsyncDisposable
                 };
             }
             case (OperationType.Query, "webhookSubscriptions"):
-                return new JsonObject { ["nodes"] = new JsonArray([.. Subscriptions.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(SubscriptionJson)]) };
+            {
+                // Filters as Shopify's: topics (a list of enum values) and uri, when given.
+                var topics = (args.GetValueOrDefault("topics") as JsonArray)?.Select(x => (string?)x).ToHashSet();
+                var uriFilter = (string?)args.GetValueOrDefault("uri");
+                return new JsonObject
+                {
+                    ["nodes"] = new JsonArray([.. Subscriptions.Values
+                        .Where(s => (topics is null || topics.Contains(s.Topic)) && (uriFilter is null || s.Uri == uriFilter))
+                        .OrderBy(s => s.Id, StringComparer.Ordinal).Select(SubscriptionJson)]),
+                };
+            }
             case (OperationType.Mutation, "webhookSubscriptionCreate"):
             {
                 if (!CanWriteWebhooks)

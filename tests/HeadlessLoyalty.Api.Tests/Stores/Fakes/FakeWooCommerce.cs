@@ -22,9 +22,11 @@ public sealed record FakeWooWebhook(long Id, string Name, string Topic, string D
 /// <summary>
 /// A real WooCommerce REST API v3 stand-in on 127.0.0.1 (see docs/commerce-stores.md), quirks included:
 /// <list type="bullet">
-/// <item>HTTP Basic auth (or <c>consumer_key</c>/<c>consumer_secret</c> query parameters): an unknown key is 401
-/// <c>woocommerce_rest_cannot_view</c>, a wrong secret 401 <c>woocommerce_rest_authentication_error</c>; a read-only key
-/// (<see cref="AddKey"/>) may read but gets 401 <c>woocommerce_rest_cannot_create</c> on any write.</item>
+/// <item>HTTP Basic auth (or <c>consumer_key</c>/<c>consumer_secret</c> query parameters): no key or an unknown one is
+/// answered as an anonymous caller, 401 <c>woocommerce_rest_cannot_view</c> (GET; <c>_create</c> for POST, <c>_edit</c> for
+/// PUT, <c>_delete</c> for DELETE), a wrong secret 401 <c>woocommerce_rest_authentication_error</c>; a read-only key
+/// (<see cref="AddKey"/>) may read but gets 401 <c>woocommerce_rest_cannot_create</c> on any write.
+/// <see cref="StripsAuthorization"/>: a proxy in front of the store drops the Authorization header (query parameters still arrive).</item>
 /// <item><c>GET/POST /webhooks</c>, <c>DELETE /webhooks/{id}</c> (501 without <c>force=true</c>); creating a webhook
 /// sends the unsigned ping (form body <c>webhook_id=N</c>, no X-WC headers) to its delivery URL right away.</item>
 /// <item><c>POST /coupons</c> (duplicate code: 400 <c>woocommerce_rest_coupon_code_already_exists</c>), <c>GET /coupons?code=</c>,
@@ -72,6 +74,9 @@ public sealed class FakeWooCommerce : IAsyncDisposable
     }
 
     public void AddKey(string key, string secret, bool readOnly) => _keys[key] = (secret, readOnly);
+
+    /// <summary>True: a proxy in front of the store strips the Authorization header, so Basic credentials never arrive.</summary>
+    public bool StripsAuthorization { get; set; }
 
     /// <summary>The next <paramref name="times"/> API requests fail with <paramref name="status"/> (and Retry-After when given).</summary>
     public void FailNext(int status, int times = 1, string? retryAfter = null)
@@ -124,13 +129,19 @@ public sealed class FakeWooCommerce : IAsyncDisposable
         }
         // Authentication: Basic, or the query-string fallback.
         string? key = request.Query["consumer_key"], secret = request.Query["consumer_secret"];
-        if (AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var auth) && auth.Scheme == "Basic" && auth.Parameter is { } p)
+        if (!StripsAuthorization && AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var auth) && auth.Scheme == "Basic" && auth.Parameter is { } p)
         {
             var pair = Encoding.UTF8.GetString(Convert.FromBase64String(p)).Split(':', 2);
             (key, secret) = (pair[0], pair.Length > 1 ? pair[1] : "");
         }
         if (key is null || !_keys.TryGetValue(key, out var known))
-            return (401, Error("woocommerce_rest_cannot_view", "Sorry, you cannot list resources.", 401));
+            return request.Method switch // WordPress's answer to an anonymous caller: the permission check of the route fails
+            {
+                "POST" => (401, Error("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources.", 401)),
+                "PUT" => (401, Error("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource.", 401)),
+                "DELETE" => (401, Error("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource.", 401)),
+                _ => (401, Error("woocommerce_rest_cannot_view", "Sorry, you cannot list resources.", 401)),
+            };
         if (known.Secret != secret)
             return (401, Error("woocommerce_rest_authentication_error", "Invalid signature - provided signature does not match.", 401));
         var write = request.Method is "POST" or "PUT" or "DELETE";

@@ -71,7 +71,7 @@ public sealed class PosTests
             byReward.GetProperty("currency").GetString(), byReward.GetProperty("balance").GetProperty("approved").GetInt64()));
         Assert.Equal(byReward.GetProperty("entryId").GetString(), replay.GetProperty("entryId").GetString());
 
-        var connectionId = (await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var connectionId = (await t.ConnectWooAsync(settings: new { minRedeemPoints = 100 })).GetProperty("connection").GetProperty("id").GetString()!;
         var byPoints = await pos.FieldAsync(Redeem, "redeemAtPos", new { input = new { member = new { email = ann.Email }, points = 300, connectionId, transactionReference = "sale-2", idempotencyKey = "pos-2" } });
         Assert.Equal((300, 15.00m, 1_200), (byPoints.GetProperty("points").GetInt64(), byPoints.GetProperty("value").GetDecimal(), byPoints.GetProperty("balance").GetProperty("approved").GetInt64()));
 
@@ -86,5 +86,83 @@ public sealed class PosTests
         Assert.Equal((ann.Id, 500L, 1_500L, (string?)null, "loc-1", "sale-1", (decimal?)5m), (first.MemberId, first.Points, first.BalanceAfter, first.StoreId, first.LocationId, first.TransactionReference, first.Value));
         var second = JsonSerializer.Deserialize<PointsRedeemedAtPosPayload>(events[1], new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Assert.Equal((StoreTestApp.Raw(connectionId).ToString("D"), 300L), (second.StoreId, second.Points));
+    }
+
+    private const string RedeemAtPos = """
+        mutation($input: RedeemAtPosInput!) { redeemAtPos(input: $input) { points value balance { approved } userErrors { code field message } } }
+        """;
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Redeeming_at_the_till_of_a_store_respects_its_pause_disconnection_and_point_bounds_and_is_audit_logged(string provider)
+    {
+        var (t, ann, pos) = await StartAsync(provider);
+        await using var _ = t;
+        using var __ = pos;
+        var connectionId = (await t.ConnectWooAsync(settings: new { minRedeemPoints = 200, maxRedeemPoints = 600 })).GetProperty("connection").GetProperty("id").GetString()!;
+        Task<System.Text.Json.JsonElement> Redeem(long points, string key) => pos.FieldAsync(RedeemAtPos, "redeemAtPos",
+            new { input = new { member = new { email = ann.Email }, points, connectionId, locationId = "till-7", transactionReference = $"sale-{key}", idempotencyKey = key } });
+
+        Assert.Equal(["INVALID_INPUT:points"], UserErrorsOf(await Redeem(150, "below")));
+        Assert.Equal(["INVALID_INPUT:points"], UserErrorsOf(await Redeem(700, "above")));
+        var ok = await Redeem(400, "ok");
+        Assert.Empty(UserErrorsOf(ok));
+        Assert.Equal((400, 20.00m, 1_600), (ok.GetProperty("points").GetInt64(), ok.GetProperty("value").GetDecimal(), ok.GetProperty("balance").GetProperty("approved").GetInt64()));
+
+        await t.StoreMutationAsync("pauseStore", connectionId);
+        Assert.Equal(["STORE_PAUSED:"], UserErrorsOf(await Redeem(300, "paused")));
+        await t.StoreMutationAsync("resumeStore", connectionId);
+        await t.StoreMutationAsync("disconnectStore", connectionId);
+        Assert.Equal(["STORE_DISCONNECTED:"], UserErrorsOf(await Redeem(300, "gone")));
+
+        Assert.Equal(1_600, await t.ApprovedAsync(ann.Id));
+        Assert.Equal(1, await t.App.WithTenantAsync(t.Slug, db => db.DomainEvents.CountAsync(e => e.Type == EventTypes.PointsRedeemedAtPos)));
+        var audit = await t.AuditAsync(connectionId);
+        var line = Assert.Single(audit, a => a.Action == HeadlessLoyalty.Api.Stores.StoreAuditActions.RedeemedAtPos);
+        Assert.StartsWith("pos", line.Actor);
+        Assert.Contains("400 points", line.Detail);
+        Assert.Contains("sale-ok", line.Detail);
+        Assert.Contains("till-7", line.Detail);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task The_till_sees_one_history_across_channels_an_online_store_order_and_an_in_store_purchase(string provider)
+    {
+        await using var h = await Ingest.StoreIngestHarness.StartAsync(provider);
+        using var pos = h.App.CreateClient(h.App.MintToken(h.Slug, Roles.Pos));
+        // Online: a signed WooCommerce order.updated delivery, processed into a purchase (the member is created from the billing details).
+        var delivered = await h.PostWooAsync(h.Woo, Ingest.StoreIngestHarness.WooOrder(1001, "completed", "Omni.Channel@Example.com", total: "40.00"));
+        Assert.True(delivered.IsSuccessStatusCode);
+        Assert.Equal(1, await h.ProcessAsync());
+        var member = await h.Db(db => db.Members.AsNoTracking().SingleAsync());
+        // In store: the till records the sale at its location, on the Shopify store.
+        var recorded = await pos.FieldAsync("""
+            mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { purchase { id } userErrors { code field } } }
+            """, "recordPurchase", new { input = new { memberId = MemberId(member.Id), channel = "POS", storeId = HeadlessLoyalty.Api.Stores.StoreConnection.KeyOf(h.Shop), locationId = "till-3", orderReference = "pos-77", amount = 25m, currency = "USD" } });
+        Assert.Empty(UserErrorsOf(recorded));
+
+        var found = Assert.Single((await pos.FieldAsync("""
+            query($s: String!) { posCustomers(search: $s) {
+              balance { approved pending }
+              purchases(first: 10) { totalCount nodes { channel storeId locationId orderReference amount pointsEarned } }
+              history(first: 10) { totalCount nodes { kind points sourceReference } } } }
+            """, "posCustomers", new { s = "omni.channel@example.com" })).EnumerateArray());
+
+        var purchases = found.GetProperty("purchases").GetProperty("nodes").EnumerateArray()
+            .Select(p => (Channel: p.GetProperty("channel").GetString(), Store: p.GetProperty("storeId").GetString(), Location: p.GetProperty("locationId").GetString(),
+                Order: p.GetProperty("orderReference").GetString(), Amount: p.GetProperty("amount").GetDecimal(), Points: p.GetProperty("pointsEarned").GetInt64()))
+            .OrderBy(p => p.Channel, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, found.GetProperty("purchases").GetProperty("totalCount").GetInt32());
+        Assert.Equal(("ONLINE", HeadlessLoyalty.Api.Stores.StoreConnection.KeyOf(h.Woo), (string?)null, "1001", 40m),
+            (purchases[0].Channel, purchases[0].Store, purchases[0].Location, purchases[0].Order, purchases[0].Amount));
+        Assert.Equal(("POS", HeadlessLoyalty.Api.Stores.StoreConnection.KeyOf(h.Shop), "till-3", "pos-77", 25m),
+            (purchases[1].Channel, purchases[1].Store, purchases[1].Location, purchases[1].Order, purchases[1].Amount));
+        Assert.All(purchases, p => Assert.True(p.Points > 0));
+
+        // Both earned into the one ledger the tile shows.
+        var earned = found.GetProperty("history").GetProperty("nodes").EnumerateArray()
+            .Where(e => e.GetProperty("kind").GetString() == "EARN").Select(e => e.GetProperty("points").GetInt64()).ToList();
+        Assert.Equal(purchases.Select(p => p.Points).Order(), earned.Order());
+        var balance = found.GetProperty("balance");
+        Assert.Equal(purchases.Sum(p => p.Points), balance.GetProperty("approved").GetInt64() + balance.GetProperty("pending").GetInt64());
     }
 }
