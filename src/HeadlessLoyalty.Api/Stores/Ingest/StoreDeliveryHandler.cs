@@ -45,7 +45,7 @@ public static class StoreDeliveryHandler
             {
                 "orders/paid" or "orders/fulfilled" => await ShopifyOrderAsync(ctx, root, topic),
                 "orders/updated" => await ShopifyOrderUpdatedAsync(ctx, root),
-                "orders/create" => StoreDeliveryOutcome.Ignored($"Topic {topic}: orders are awarded once paid (or fulfilled when awarding on completion)."),
+                "orders/create" => await ShopifyNotAwardedAsync(ctx, root, $"Topic {topic}: orders are awarded once paid (or fulfilled when awarding on completion)."),
                 "refunds/create" => await ShopifyRefundAsync(ctx, root),
                 "customers/create" or "customers/update" => await ShopifyCustomerAsync(ctx, root),
                 "products/update" or "products/create" => await ShopifyProductAsync(ctx, root),
@@ -91,7 +91,17 @@ public static class StoreDeliveryHandler
                 Past(c, StoreJson.Date(order, "date_paid_gmt") ?? StoreJson.Date(order, "date_created_gmt")),
                 status == "completed" ? PurchaseStatus.Completed : PurchaseStatus.Pending, lines.Count > 0 ? lines : null), c.Ct);
             notes.Add(recorded.Replayed ? $"order {id} already recorded ({status})" : $"order {id} recorded as a purchase ({status}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
-            notes.AddRange(await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code"))));
+        }
+
+        // Our coupons are used whatever the award setting: an order that carries one used it (pending, on-hold, processing,
+        // completed, refunded), so the checkout-discount expiry must not give its points back. Not on a cancelled or failed
+        // order (WooCommerce gives the coupon's use back on cancellation; a failed payment never used it) nor a checkout draft.
+        var couponsMarked = 0;
+        if (status is not ("cancelled" or "failed" or "checkout-draft" or "trash"))
+        {
+            var (couponNotes, marked) = await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code")));
+            notes.AddRange(couponNotes);
+            couponsMarked = marked;
         }
 
         // Refunds ride on order.updated: the refunds array (negative totals) and the refunded status.
@@ -102,7 +112,7 @@ public static class StoreDeliveryHandler
         {
             var purchase = await FindPurchaseAsync(c, id);
             if (purchase is null && !awards)
-                return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}', no purchase was recorded for it (nothing was awarded, nothing to take back).");
+                return Outcome(couponsMarked, string.Join("; ", [$"Order {id}: status '{status}', no purchase was recorded for it (nothing was awarded, nothing to take back)", .. notes]));
             if (purchase is null)
                 notes.Add($"refunds of order {id} ignored: no purchase recorded");
             else
@@ -117,9 +127,13 @@ public static class StoreDeliveryHandler
         if (!awards && notes.Count == 0)
             return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}).");
         if (!awards && status != "refunded" && refunds.Count == 0)
-            return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}); " + string.Join("; ", notes));
+            return Outcome(couponsMarked, $"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}); " + string.Join("; ", notes));
         return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
     }
+
+    /// <summary>A delivery that awarded nothing is PROCESSED when it marked one of our coupons used, else IGNORED.</summary>
+    private static StoreDeliveryOutcome Outcome(int couponsMarked, string reason) =>
+        couponsMarked > 0 ? StoreDeliveryOutcome.Processed(reason) : StoreDeliveryOutcome.Ignored(reason);
 
     private static string AwardOnName(StoreAwardOn awardOn) => awardOn == StoreAwardOn.CompletedOnly ? "completed only" : "processing or completed";
 
@@ -130,7 +144,7 @@ public static class StoreDeliveryHandler
         var id = StoreJson.Id(order, "id") ?? throw new InvalidInputException("id", "The order has no id.");
         var completedOnly = c.Connection.AwardOn == StoreAwardOn.CompletedOnly;
         if (topic == "orders/paid" && completedOnly)
-            return StoreDeliveryOutcome.Ignored($"Order {id} paid: awarded when fulfilled (award on completed only).");
+            return await ShopifyNotAwardedAsync(c, order, $"Order {id} paid: awarded when fulfilled (award on completed only).");
         var customer = StoreJson.Object(order, "customer");
         var billing = StoreJson.Object(order, "billing_address");
         var email = StoreJson.String(order, "email") ?? StoreJson.String(order, "contact_email") ?? (customer is { } cu ? StoreJson.String(cu, "email") : null);
@@ -151,8 +165,24 @@ public static class StoreDeliveryHandler
         if (created)
             notes.Add("member enrolled from the customer details");
         notes.Add(recorded.Replayed ? $"order {id} already recorded" : $"order {id} recorded as a purchase ({topic}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
-        notes.AddRange(await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "discount_codes").Select(d => StoreJson.String(d, "code"))));
+        notes.AddRange((await MarkCouponsUsedAsync(c, id, ShopifyCodes(order))).Notes);
         return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
+    }
+
+    private static IEnumerable<string?> ShopifyCodes(JsonElement order) => StoreJson.Array(order, "discount_codes").Select(d => StoreJson.String(d, "code"));
+
+    /// <summary>
+    /// An order delivery that does not award (orders/create, paid while awarding on fulfilment, an unfulfilled update)
+    /// still marks our codes on it used: the order used them, whatever the award setting. Not a cancelled order
+    /// (<c>cancelled_at</c> set): it used nothing; the checkout-discount expiry asks the store anyway.
+    /// </summary>
+    private static async Task<StoreDeliveryOutcome> ShopifyNotAwardedAsync(Context c, JsonElement order, string reason)
+    {
+        var id = StoreJson.Id(order, "id");
+        if (id is null || StoreJson.String(order, "cancelled_at") is not null)
+            return StoreDeliveryOutcome.Ignored(reason);
+        var (notes, marked) = await MarkCouponsUsedAsync(c, id, ShopifyCodes(order));
+        return Outcome(marked, string.Join("; ", [reason.TrimEnd('.'), .. notes]) + (notes.Count == 0 ? "." : ""));
     }
 
     /// <summary>
@@ -168,7 +198,7 @@ public static class StoreDeliveryHandler
             return await ShopifyOrderAsync(c, order, "orders/fulfilled");
         if (financial == "paid" && c.Connection.AwardOn == StoreAwardOn.ProcessingOrCompleted)
             return await ShopifyOrderAsync(c, order, "orders/paid");
-        return StoreDeliveryOutcome.Ignored(
+        return await ShopifyNotAwardedAsync(c, order,
             $"Order {StoreJson.Id(order, "id")} updated: financial status '{financial ?? "none"}', fulfillment status '{fulfillment ?? "none"}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}).");
     }
 
@@ -338,16 +368,18 @@ public static class StoreDeliveryHandler
         return $"refund {reference} of order {orderId} ({(amount is { } x ? x.ToString(CultureInfo.InvariantCulture) : "the rest")}): {reversed.PointsTakenBack} points taken back";
     }
 
-    /// <summary>Our coupons among the order's codes are marked used (coupon.used); other codes are the store's own.</summary>
-    private static async Task<IEnumerable<string>> MarkCouponsUsedAsync(Context c, string orderId, IEnumerable<string?> codes)
+    /// <summary>Our coupons among the order's codes are marked used (coupon.used); other codes are the store's own. Returns the notes and how many were marked now or before on this order.</summary>
+    private static async Task<(List<string> Notes, int Marked)> MarkCouponsUsedAsync(Context c, string orderId, IEnumerable<string?> codes)
     {
         var notes = new List<string>();
+        var marked = 0;
         foreach (var code in codes.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
         {
             try
             {
                 await RewardOperations.MarkUsedAsync(c.Db, c.Clock, code, orderId, c.Ct);
                 notes.Add($"coupon {code.ToUpperInvariant()} used");
+                marked++;
             }
             catch (LoyaltyException e) when (e.Code == ErrorCodes.CouponNotFound)
             {
@@ -358,7 +390,7 @@ public static class StoreDeliveryHandler
                 notes.Add($"coupon {code.ToUpperInvariant()} not marked: {e.Message}");
             }
         }
-        return notes;
+        return (notes, marked);
     }
 
     /// <summary>A store date in the future (clock skew) would be refused by the engine: cap it at now.</summary>

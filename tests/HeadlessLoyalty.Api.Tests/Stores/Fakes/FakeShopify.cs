@@ -25,7 +25,8 @@ public sealed record FakeShopifySubscription(string Id, string Topic, string Uri
 /// <item><c>X-Shopify-Access-Token</c>: a wrong one is 401 with Shopify's error text.</item>
 /// <item>Root fields: <c>shop</c>, <c>webhookSubscriptions(first)</c>, <c>webhookSubscriptionCreate</c>,
 /// <c>webhookSubscriptionDelete</c>, <c>discountCodeBasicCreate</c> (duplicate code: userErrors TAKEN),
-/// <c>discountCodeDelete</c>; anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
+/// <c>discountCodeDelete</c>, <c>codeDiscountNode(id)</c> (<c>asyncUsageCount</c>: <see cref="UseDiscount"/>; inline
+/// fragments on the node's type are answered); anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
 /// create is ACCESS_DENIED.</item>
 /// <item>Cost: every answer carries <c>extensions.cost.throttleStatus</c>; <see cref="ThrottleNext"/> makes the next
 /// requests fail with <c>THROTTLED</c>, as an empty bucket does.</item>
@@ -60,6 +61,8 @@ public sealed class FakeShopify : IAsyncDisposable
     public ConcurrentDictionary<string, JsonObject> Orders { get; } = new();
     /// <summary>Metafield values set with metafieldsSet, by (owner id, namespace, key).</summary>
     public ConcurrentDictionary<(string OwnerId, string Namespace, string Key), string> Metafields { get; } = new();
+    /// <summary>Uses of each discount (by node id) at checkout, what <c>asyncUsageCount</c> reports: <see cref="UseDiscount"/>.</summary>
+    public ConcurrentDictionary<string, int> DiscountUses { get; } = new();
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
     public ConcurrentQueue<FakeDeliveryResult> Sent { get; } = new();
 
@@ -78,6 +81,13 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         for (var i = 0; i < times; i++)
             _failures.Enqueue((status, retryAfter));
+    }
+
+    /// <summary>A customer checks out with the code: its discount's usage count goes up (no webhook is sent).</summary>
+    public void UseDiscount(string code)
+    {
+        var id = Discounts.Single(d => string.Equals((string?)d.Value["code"], code, StringComparison.OrdinalIgnoreCase)).Key;
+        DiscountUses.AddOrUpdate(id, 1, (_, n) => n + 1);
     }
 
     public int GraphQLRequests(string rootField) =>
@@ -247,6 +257,21 @@ public sealed class FakeShopify : IAsyncDisposable
                 Discounts[id] = (JsonObject)input.DeepClone();
                 return new JsonObject { ["codeDiscountNode"] = new JsonObject { ["id"] = id }, ["userErrors"] = new JsonArray() };
             }
+            case (OperationType.Query, "codeDiscountNode"):
+            {
+                var id = (string?)args.GetValueOrDefault("id") ?? "";
+                return Discounts.TryGetValue(id, out var discount)
+                    ? new JsonObject
+                    {
+                        ["id"] = id,
+                        ["codeDiscount"] = new JsonObject
+                        {
+                            ["__typename"] = "DiscountCodeBasic", ["title"] = (string?)discount["title"], ["codes"] = new JsonObject { ["nodes"] = new JsonArray(new JsonObject { ["code"] = (string?)discount["code"] }) },
+                            ["asyncUsageCount"] = DiscountUses.GetValueOrDefault(id), ["usageLimit"] = discount["usageLimit"]?.DeepClone(),
+                        },
+                    }
+                    : null;
+            }
             case (OperationType.Mutation, "discountCodeDelete"):
             {
                 var id = (string?)args.GetValueOrDefault("id") ?? "";
@@ -283,7 +308,7 @@ public sealed class FakeShopify : IAsyncDisposable
         if (value is not JsonObject obj)
             return value.DeepClone();
         var result = new JsonObject();
-        foreach (var field in selection.Selections.OfType<GraphQLField>())
+        foreach (var field in Fields(selection, (string?)obj["__typename"]))
         {
             var name = field.Name.StringValue;
             if (!obj.TryGetPropertyValue(name, out var child) && name != "__typename")
@@ -291,6 +316,20 @@ public sealed class FakeShopify : IAsyncDisposable
             result[field.Alias?.Name.StringValue ?? name] = Select(child, field.SelectionSet);
         }
         return result;
+    }
+
+    /// <summary>The fields selected on an object of <paramref name="typeName"/>: its own, and those of inline fragments on its type.</summary>
+    private static IEnumerable<GraphQLField> Fields(GraphQLSelectionSet selection, string? typeName)
+    {
+        foreach (var item in selection.Selections)
+        {
+            if (item is GraphQLField field)
+                yield return field;
+            else if (item is GraphQLInlineFragment fragment
+                     && (fragment.TypeCondition is null || fragment.TypeCondition.Type.Name.StringValue == typeName))
+                foreach (var inner in Fields(fragment.SelectionSet, typeName))
+                    yield return inner;
+        }
     }
 
     /// <summary>An argument's value: a variable's JSON, or a literal converted to JSON.</summary>

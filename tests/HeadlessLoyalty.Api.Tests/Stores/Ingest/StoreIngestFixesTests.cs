@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using HeadlessLoyalty.Api.Members;
+using HeadlessLoyalty.Api.Points;
+using HeadlessLoyalty.Api.Purchases;
+using HeadlessLoyalty.Api.Rewards;
+using HeadlessLoyalty.Api.Stores;
+using HeadlessLoyalty.Api.Stores.Ingest;
+using HeadlessLoyalty.Api.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using static HeadlessLoyalty.Api.Tests.Stores.Ingest.StoreIngestHarness;
+
+namespace HeadlessLoyalty.Api.Tests.Stores.Ingest;
+
+/// <summary>
+/// Ingest gaps: coupons marked used on every order delivery that carries them, failed deliveries that can be replayed,
+/// Shopify refunds carried by order bodies, earning on the subtotal, and receipts that keep no address once finished.
+/// </summary>
+public sealed class StoreIngestFixesTests
+{
+    private static async Task<Dictionary<string, CouponView>> CouponsAsync(StoreIngestHarness h, string email, int count)
+    {
+        var member = await h.Db(db => MemberOperations.EnrollAsync(db, h.App.Clock, "t", new EnrollMemberInput(email)));
+        return await h.Db(async db =>
+        {
+            await PointsOperations.PostAsync(db, h.App.Clock, "t", new PostPointsInput(member.Member.Id, LedgerEntryKind.Earn, 500 * count));
+            var reward = await RewardOperations.CreateAsync(db, h.App.Clock, new RewardDefinition("Five off", RewardKind.FixedAmountCoupon, 500, 5m));
+            var coupons = new Dictionary<string, CouponView>();
+            for (var i = 0; i < count; i++)
+                coupons[$"c{i}"] = (await RewardOperations.RedeemAsync(db, h.App.Clock, "t", new RedeemInput(member.Member.Id, reward.Id), $"k{i}")).Coupon;
+            return coupons;
+        });
+    }
+
+    private static Task<CouponStatus> StatusAsync(StoreIngestHarness h, CouponView coupon) =>
+        h.Db(db => db.Coupons.AsNoTracking().Where(c => c.Id == coupon.Id).Select(c => c.Status).SingleAsync());
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Our_coupons_are_marked_used_on_every_order_delivery_that_carries_them_whatever_the_award_setting(string provider)
+    {
+        await using var h = await StartAsync(provider, awardOn: StoreAwardOn.CompletedOnly);
+        var c = await CouponsAsync(h, "every@example.com", 5);
+
+        // WooCommerce on completed only: on-hold and processing award nothing but used the coupon; a cancelled order did not.
+        await h.PostWooAsync(h.Woo, WooOrder(1001, "on-hold", "every@example.com", coupons: [c["c0"].Code]));
+        await h.PostWooAsync(h.Woo, WooOrder(1002, "processing", "every@example.com", coupons: [c["c1"].Code.ToLowerInvariant()]));
+        await h.PostWooAsync(h.Woo, WooOrder(1003, "cancelled", "every@example.com", coupons: [c["c2"].Code]));
+        // Shopify: orders/create, and orders/paid while awarding on fulfilment.
+        await h.PostShopifyAsync(h.Shop, "orders/create", ShopifyOrder(2001, "every@example.com", codes: [c["c3"].Code]));
+        await h.PostShopifyAsync(h.Shop, "orders/paid", ShopifyOrder(2002, "every@example.com", codes: [c["c4"].Code]));
+        await h.ProcessAsync();
+
+        Assert.Equal([CouponStatus.Used, CouponStatus.Used, CouponStatus.Issued, CouponStatus.Used, CouponStatus.Used],
+            [await StatusAsync(h, c["c0"]), await StatusAsync(h, c["c1"]), await StatusAsync(h, c["c2"]), await StatusAsync(h, c["c3"]), await StatusAsync(h, c["c4"])]);
+        Assert.Equal(0, await h.Db(db => db.Purchases.CountAsync()));
+        var woo = await h.DeliveriesAsync(h.Woo);
+        Assert.Equal([StoreDeliveryStatus.Processed, StoreDeliveryStatus.Processed, StoreDeliveryStatus.Ignored], woo.OrderBy(d => d.ResourceId).Select(d => d.Status));
+        Assert.Contains("does not award points", woo.Single(d => d.ResourceId == "1001").Reason);
+        Assert.Contains($"coupon {c["c0"].Code} used", woo.Single(d => d.ResourceId == "1001").Reason);
+        var shop = await h.DeliveriesAsync(h.Shop);
+        Assert.All(shop, d => Assert.Equal(StoreDeliveryStatus.Processed, d.Status));
+        Assert.Contains($"coupon {c["c4"].Code} used", shop.Single(d => d.ResourceId == "2002").Reason);
+    }
+}
