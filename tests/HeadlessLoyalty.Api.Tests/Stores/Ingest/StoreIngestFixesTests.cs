@@ -60,4 +60,44 @@ public sealed class StoreIngestFixesTests
         Assert.All(shop, d => Assert.Equal(StoreDeliveryStatus.Processed, d.Status));
         Assert.Contains($"coupon {c["c4"].Code} used", shop.Single(d => d.ResourceId == "2002").Reason);
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_failed_delivery_resent_after_the_cause_is_fixed_is_processed_and_awards_once(string provider)
+    {
+        await using var h = await StartAsync(provider);
+        var member = await h.Db(db => MemberOperations.EnrollAsync(db, h.App.Clock, "t", new EnrollMemberInput("blocked@example.com")));
+        await h.Db(db => MemberOperations.BlockAsync(db, h.App.Clock, "t", member.Member.Id));
+        var woo = WooOrder(3001, "completed", "blocked@example.com", total: "50.00");
+        var shop = ShopifyOrder(3002, "blocked@example.com", total: "30.00");
+        await h.PostWooAsync(h.Woo, woo);
+        await h.PostShopifyAsync(h.Shop, "orders/paid", shop, eventId: "evt-3002");
+        await h.ProcessAsync();
+        Assert.All([.. await h.DeliveriesAsync(h.Woo), .. await h.DeliveriesAsync(h.Shop)], d =>
+        {
+            Assert.Equal(StoreDeliveryStatus.Failed, d.Status);
+            Assert.StartsWith("MEMBER_BLOCKED", d.Reason);
+        });
+
+        // Unblocked, the merchant resends both (Shopify's resend carries the same event id): processed, awarded once.
+        await h.Db(db => MemberOperations.UnblockAsync(db, h.App.Clock, "t", member.Member.Id));
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.PostWooAsync(h.Woo, woo);
+        await h.PostShopifyAsync(h.Shop, "orders/paid", shop, eventId: "evt-3002");
+        await h.ProcessAsync();
+        // Sent once more: now a duplicate of the processed one.
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.PostWooAsync(h.Woo, woo);
+        await h.PostShopifyAsync(h.Shop, "orders/paid", shop, eventId: "evt-3002");
+        await h.ProcessAsync();
+
+        Assert.Equal(80, (await h.Db(db => MemberQueries.BalanceAsync(db, member.Member.Id)))!.Total);
+        Assert.Equal(2, await h.Db(db => db.Purchases.CountAsync()));
+        foreach (var connection in new[] { h.Woo, h.Shop })
+        {
+            var receipts = await h.DeliveriesAsync(connection);
+            Assert.Equal([StoreDeliveryStatus.Failed, StoreDeliveryStatus.Processed, StoreDeliveryStatus.Ignored], receipts.Select(r => r.Status));
+            Assert.Null(receipts[0].DedupeKey);
+            Assert.StartsWith("Duplicate", receipts[2].Reason);
+        }
+    }
 }
