@@ -166,6 +166,17 @@ public static class StoreDeliveryHandler
             notes.Add("member enrolled from the customer details");
         notes.Add(recorded.Replayed ? $"order {id} already recorded" : $"order {id} recorded as a purchase ({topic}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
         notes.AddRange((await MarkCouponsUsedAsync(c, id, ShopifyCodes(order))).Notes);
+        // The body's refunds, as the WooCommerce path reads its refunds[]: one made before the purchase was recorded (its
+        // refunds/create found no purchase) or before fulfilment (awarding on completion) is taken back now, once per
+        // refund id whichever of the two paths comes first.
+        foreach (var refund in StoreJson.Array(order, "refunds"))
+        {
+            var refundId = StoreJson.Id(refund, "id");
+            var amount = ShopifyRefundAmount(refund);
+            if (refundId is null || amount == 0)
+                continue;
+            notes.Add(await RefundAsync(c, id, $"shopify-refund:{refundId}", amount, StoreJson.String(refund, "note")));
+        }
         return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
     }
 
@@ -206,18 +217,23 @@ public static class StoreDeliveryHandler
     {
         var orderId = StoreJson.Id(refund, "order_id") ?? throw new InvalidInputException("order_id", "The refund names no order.");
         var refundId = StoreJson.Id(refund, "id") ?? throw new InvalidInputException("id", "The refund has no id.");
-        // The money refunded: successful refund transactions; without transactions, the refunded lines (subtotal + tax).
-        var transactions = StoreJson.Array(refund, "transactions")
-            .Where(t => StoreJson.String(t, "kind") == "refund" && StoreJson.String(t, "status") is null or "success").ToList();
-        var amount = transactions.Count > 0
-            ? transactions.Sum(t => StoreJson.Money(t, "amount") ?? 0m)
-            : StoreJson.Array(refund, "refund_line_items").Sum(l => (StoreJson.Money(l, "subtotal") ?? 0m) + (StoreJson.Money(l, "total_tax") ?? 0m));
-        amount = Math.Abs(amount);
+        var amount = ShopifyRefundAmount(refund);
         if (amount == 0)
             return StoreDeliveryOutcome.Ignored($"Refund {refundId} of order {orderId} refunds no money (a restock only).");
         if (await FindPurchaseAsync(c, orderId) is null)
             return StoreDeliveryOutcome.Ignored($"Refund {refundId}: no purchase was recorded for order {orderId}.");
         return StoreDeliveryOutcome.Processed(await RefundAsync(c, orderId, $"shopify-refund:{refundId}", amount, StoreJson.String(refund, "note")));
+    }
+
+    /// <summary>The money a Shopify refund gave back: its successful refund transactions; without transactions, the refunded lines (subtotal + tax).</summary>
+    private static decimal ShopifyRefundAmount(JsonElement refund)
+    {
+        var transactions = StoreJson.Array(refund, "transactions")
+            .Where(t => StoreJson.String(t, "kind") == "refund" && StoreJson.String(t, "status") is null or "success").ToList();
+        var amount = transactions.Count > 0
+            ? transactions.Sum(t => StoreJson.Money(t, "amount") ?? 0m)
+            : StoreJson.Array(refund, "refund_line_items").Sum(l => (StoreJson.Money(l, "subtotal") ?? 0m) + (StoreJson.Money(l, "total_tax") ?? 0m));
+        return Math.Abs(amount);
     }
 
     private static async Task<StoreDeliveryOutcome> ShopifyCustomerAsync(Context c, JsonElement customer)
@@ -356,6 +372,11 @@ public static class StoreDeliveryHandler
         var purchase = await FindPurchaseAsync(c, orderId);
         if (purchase is null)
             return $"refund {reference}: no purchase for order {orderId}";
+        // Applied before (an order body carries every refund so far): not again, and not capped to what is left now,
+        // which would be the same refund reference with another amount.
+        var key = PurchaseOperations.RefundKey(PurchaseChannel.Online, c.StoreKey, orderId, reference);
+        if (await c.Db.IdempotencyRecords.AsNoTracking().AnyAsync(r => r.Operation == PurchaseOperations.ReverseOperation && r.Key == key, c.Ct))
+            return $"refund {reference} of order {orderId} already applied";
         var left = purchase.Amount - purchase.RefundedAmount;
         if (amount is { } a && a > left)
         {

@@ -100,4 +100,44 @@ public sealed class StoreIngestFixesTests
             Assert.StartsWith("Duplicate", receipts[2].Reason);
         }
     }
+
+    private static string ShopifyOrderWith(long id, string email, string total, string? fulfillment, params (long Id, string Amount)[] refunds)
+    {
+        var order = JsonNode.Parse(ShopifyOrder(id, email, total: total))!.AsObject();
+        order["financial_status"] = refunds.Length > 0 ? "partially_refunded" : "paid";
+        order["fulfillment_status"] = fulfillment;
+        order["refunds"] = new JsonArray([.. refunds.Select(r => (JsonNode)JsonNode.Parse(ShopifyRefund(r.Id, id, r.Amount))!)]);
+        return order.ToJsonString();
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_shopify_refund_made_before_the_purchase_is_recorded_is_taken_back_from_the_order_body(string provider)
+    {
+        await using var h = await StartAsync(provider, awardOn: StoreAwardOn.CompletedOnly);
+        // Paid (not awarded yet: completed only), then refunded in part before fulfilment: the refund finds no purchase.
+        await h.PostShopifyAsync(h.Shop, "orders/paid", ShopifyOrderWith(8200, "early@example.com", "80.00", null));
+        await h.PostShopifyAsync(h.Shop, "refunds/create", ShopifyRefund(9201, 8200, "50.00"));
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        // Fulfilled: the order body carries the refund.
+        await h.PostShopifyAsync(h.Shop, "orders/updated", ShopifyOrderWith(8200, "early@example.com", "80.00", "fulfilled", (9201, "50.00")));
+        await h.ProcessAsync();
+
+        var purchase = await h.Db(db => db.Purchases.AsNoTracking().SingleAsync());
+        Assert.Equal((PurchaseStatus.Completed, 80L, 50m, 50L), (purchase.Status, purchase.PointsEarned, purchase.RefundedAmount, purchase.PointsReversed));
+        Assert.Equal(30, (await h.Db(db => MemberQueries.BalanceAsync(db, purchase.MemberId)))!.Total);
+
+        // A later update carries the same refund again (30 left, less than the refund): applied once, nothing fails;
+        // a second refund by webhook and then in a body is taken back once.
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.PostShopifyAsync(h.Shop, "orders/updated", ShopifyOrderWith(8200, "early@example.com", "80.00", "fulfilled", (9201, "50.00")));
+        await h.PostShopifyAsync(h.Shop, "refunds/create", ShopifyRefund(9202, 8200, "10.00"));
+        h.App.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.PostShopifyAsync(h.Shop, "orders/updated", ShopifyOrderWith(8200, "early@example.com", "80.00", "fulfilled", (9201, "50.00"), (9202, "10.00")));
+        await h.ProcessAsync();
+
+        purchase = await h.Db(db => db.Purchases.AsNoTracking().SingleAsync());
+        Assert.Equal((60m, 60L), (purchase.RefundedAmount, purchase.PointsReversed));
+        Assert.Equal(20, (await h.Db(db => MemberQueries.BalanceAsync(db, purchase.MemberId)))!.Total);
+        Assert.DoesNotContain(await h.DeliveriesAsync(h.Shop), d => d.Status is StoreDeliveryStatus.Failed or StoreDeliveryStatus.Pending);
+    }
 }
