@@ -86,8 +86,11 @@ public static class StoreDeliveryHandler
             var lines = StoreJson.Array(order, "line_items").Select(l => new PurchaseLineInput(
                 StoreJson.Id(l, "product_id"), StoreJson.Id(l, "variation_id"), StoreJson.String(l, "sku"), StoreJson.String(l, "name"),
                 (int)(StoreJson.Long(l, "quantity") ?? 1), StoreJson.Money(l, "price") ?? 0m)).Where(l => l.Quantity > 0 && l.UnitPrice >= 0).ToList();
+            // The subtotal (what a program earning on the subtotal earns on): the total without its tax and shipping.
+            var subtotal = StoreJson.Money(order, "total_tax") is { } tax && StoreJson.Money(order, "shipping_total") is { } shipping
+                ? Math.Max(0m, total - tax - shipping) : (decimal?)null;
             var recorded = await PurchaseOperations.RecordAsync(c.Db, c.Clock, Actor, new RecordPurchaseInput(
-                memberId, PurchaseChannel.Online, c.StoreKey, null, id, total, null, StoreJson.String(order, "currency") ?? "",
+                memberId, PurchaseChannel.Online, c.StoreKey, null, id, total, subtotal, StoreJson.String(order, "currency") ?? "",
                 Past(c, StoreJson.Date(order, "date_paid_gmt") ?? StoreJson.Date(order, "date_created_gmt")),
                 status == "completed" ? PurchaseStatus.Completed : PurchaseStatus.Pending, lines.Count > 0 ? lines : null), c.Ct);
             notes.Add(recorded.Replayed ? $"order {id} already recorded ({status})" : $"order {id} recorded as a purchase ({status}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
@@ -158,7 +161,9 @@ public static class StoreDeliveryHandler
             StoreJson.Id(l, "product_id"), StoreJson.Id(l, "variant_id"), StoreJson.String(l, "sku"), StoreJson.String(l, "title"),
             (int)(StoreJson.Long(l, "quantity") ?? 1), StoreJson.Money(l, "price") ?? 0m)).Where(l => l.Quantity > 0 && l.UnitPrice >= 0).ToList();
         var recorded = await PurchaseOperations.RecordAsync(c.Db, c.Clock, Actor, new RecordPurchaseInput(
-            memberId, PurchaseChannel.Online, c.StoreKey, StoreJson.Id(order, "location_id"), id, total, null, StoreJson.String(order, "currency") ?? "",
+            memberId, PurchaseChannel.Online, c.StoreKey, StoreJson.Id(order, "location_id"), id, total,
+            // subtotal_price: after discounts, before shipping, duties and taxes.
+            StoreJson.Money(order, "subtotal_price") is { } sub ? Math.Max(0m, sub) : null, StoreJson.String(order, "currency") ?? "",
             Past(c, StoreJson.Date(order, "processed_at") ?? StoreJson.Date(order, "created_at")),
             topic == "orders/fulfilled" ? PurchaseStatus.Completed : PurchaseStatus.Pending, lines.Count > 0 ? lines : null), c.Ct);
         var notes = new List<string>();

@@ -210,6 +210,7 @@ public sealed class StoreReconciliation(
             nodes {
               legacyResourceId email updatedAt createdAt processedAt displayFinancialStatus displayFulfillmentStatus currencyCode
               totalPriceSet { shopMoney { amount currencyCode } }
+              subtotalPriceSet { shopMoney { amount } }
               customer { legacyResourceId email firstName lastName phone }
               discountCodes
               refunds { legacyResourceId createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
@@ -282,6 +283,7 @@ public sealed class StoreReconciliation(
             ["email"] = (string?)node["email"],
             ["currency"] = (string?)node["totalPriceSet"]?["shopMoney"]?["currencyCode"] ?? (string?)node["currencyCode"],
             ["total_price"] = (string?)node["totalPriceSet"]?["shopMoney"]?["amount"],
+            ["subtotal_price"] = (string?)node["subtotalPriceSet"]?["shopMoney"]?["amount"],
             ["created_at"] = (string?)node["createdAt"],
             ["processed_at"] = (string?)node["processedAt"],
             ["updated_at"] = (string?)node["updatedAt"],

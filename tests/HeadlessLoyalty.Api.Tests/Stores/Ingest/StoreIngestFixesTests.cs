@@ -140,4 +140,18 @@ public sealed class StoreIngestFixesTests
         Assert.Equal(20, (await h.Db(db => MemberQueries.BalanceAsync(db, purchase.MemberId)))!.Total);
         Assert.DoesNotContain(await h.DeliveriesAsync(h.Shop), d => d.Status is StoreDeliveryStatus.Failed or StoreDeliveryStatus.Pending);
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_program_earning_on_the_subtotal_earns_without_the_orders_tax_and_shipping(string provider)
+    {
+        await using var h = await StartAsync(provider);
+        await h.Db(db => PurchaseOperations.UpdateSettingsAsync(db, h.App.Clock, new EarningSettings(Base: EarningBase.Subtotal)));
+        // WooCommerce: total 120.00 of which 10.00 tax and 15.00 shipping; Shopify: total 80.00, subtotal_price 60.00.
+        await h.PostWooAsync(h.Woo, WooOrder(4001, "completed", "sub@example.com", total: "120.00", totalTax: "10.00", shippingTotal: "15.00"));
+        await h.PostShopifyAsync(h.Shop, "orders/paid", ShopifyOrder(4002, "sub@example.com", total: "80.00", subtotal: "60.00"));
+        await h.ProcessAsync();
+
+        var earned = await h.Db(db => db.Purchases.AsNoTracking().OrderBy(p => p.OrderReference).Select(p => new { p.OrderReference, p.Amount, p.PointsEarned }).ToListAsync());
+        Assert.Equal([("4001", 120m, 95L), ("4002", 80m, 60L)], earned.Select(p => (p.OrderReference, p.Amount, p.PointsEarned)));
+    }
 }

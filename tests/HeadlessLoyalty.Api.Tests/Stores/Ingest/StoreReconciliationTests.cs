@@ -124,7 +124,7 @@ public sealed class StoreReconciliationTests
                 ["legacyResourceId"] = $"{5000 + i}", ["email"] = i % 10 == 0 ? null : $"s{i % 3}@example.com",
                 ["updatedAt"] = connectedAt.AddMinutes(i).ToString("o"), ["createdAt"] = connectedAt.AddMinutes(i).ToString("o"), ["processedAt"] = connectedAt.AddMinutes(i).ToString("o"),
                 ["displayFinancialStatus"] = i % 20 == 0 ? "PENDING" : "PAID", ["displayFulfillmentStatus"] = "UNFULFILLED", ["currencyCode"] = "USD",
-                ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } },
+                ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } }, ["subtotalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } },
                 ["customer"] = null, ["discountCodes"] = new JsonArray(), ["refunds"] = new JsonArray(),
             };
         }
@@ -182,6 +182,7 @@ public sealed class StoreReconciliationTests
                 ["updatedAt"] = connectedAt.AddMinutes(1).ToString("o"), ["createdAt"] = connectedAt.AddMinutes(1).ToString("o"), ["processedAt"] = connectedAt.AddMinutes(1).ToString("o"),
                 ["displayFinancialStatus"] = "PAID", ["displayFulfillmentStatus"] = "UNFULFILLED", ["currencyCode"] = "USD",
                 ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "25.00", ["currencyCode"] = "USD" } },
+                ["subtotalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "25.00", ["currencyCode"] = "USD" } },
                 ["customer"] = null, ["discountCodes"] = new JsonArray(), ["refunds"] = new JsonArray(),
             };
             h.App.Clock.Advance(TimeSpan.FromHours(1));
