@@ -48,7 +48,11 @@ public sealed class StoreDelivery : ITenantOwned
     public string? ResourceId { get; init; }
     /// <summary>Hex SHA-256 of the trimmed, lower-cased billing/customer email; never the address itself.</summary>
     public string? EmailHash { get; init; }
-    /// <summary>The raw body as received (UTF-8); empty for refused deliveries (a bad signature's body is not kept).</summary>
+    /// <summary>
+    /// The raw body as received (UTF-8) while the delivery is PENDING (the processor reads it); blanked once it is
+    /// processed, ignored or skipped (receipts keep the email's hash, never the address). A FAILED delivery keeps it until
+    /// the retention deletes the receipt; empty for refused deliveries (a bad signature's body is not kept) and duplicates.
+    /// </summary>
     public required string Body { get; init; }
     public required StoreDeliveryStatus Status { get; set; }
     public string? Reason { get; set; }

@@ -154,4 +154,29 @@ public sealed class StoreIngestFixesTests
         var earned = await h.Db(db => db.Purchases.AsNoTracking().OrderBy(p => p.OrderReference).Select(p => new { p.OrderReference, p.Amount, p.PointsEarned }).ToListAsync());
         Assert.Equal([("4001", 120m, 95L), ("4002", 80m, 60L)], earned.Select(p => (p.OrderReference, p.Amount, p.PointsEarned)));
     }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task Finished_receipts_keep_no_address_in_the_table_and_a_failed_one_keeps_its_body(string provider)
+    {
+        await using var h = await StartAsync(provider, awardOn: StoreAwardOn.CompletedOnly);
+        var address = $"private.{Guid.NewGuid():N}@example.com"; // unique: the raw query below sees every program
+        await h.PostWooAsync(h.Woo, WooOrder(5001, "completed", address));                       // processed
+        await h.PostWooAsync(h.Woo, WooOrder(5002, "processing", address));                      // ignored (completed only)
+        await h.PostShopifyAsync(h.Shop, "orders/create", ShopifyOrder(5003, address));         // ignored
+        await h.PostShopifyAsync(h.Shop, "customers/update", $$"""{"id":77,"email":"{{address}}","first_name":"Pri","phone":"+1 555 0199"}"""); // processed
+        await h.PostWooAsync(h.Woo, WooOrder(5004, "completed", address, currency: "EUR"));     // failed (currency)
+        await h.ProcessAsync();
+        await h.SetStatusAsync(h.Shop, StoreConnectionStatus.Paused);
+        await h.PostShopifyAsync(h.Shop, "orders/paid", ShopifyOrder(5005, address));           // skipped (paused)
+        await h.ProcessAsync();
+
+        var statuses = (await h.DeliveriesAsync(h.Woo)).Concat(await h.DeliveriesAsync(h.Shop)).GroupBy(d => d.Status).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal((2, 2, 1, 1), (statuses[StoreDeliveryStatus.Processed], statuses[StoreDeliveryStatus.Ignored], statuses[StoreDeliveryStatus.Skipped], statuses[StoreDeliveryStatus.Failed]));
+        // The table itself, read raw: the address is only in the failed receipt's body.
+        var withAddress = await h.Db(db => db.Database.SqlQueryRaw<string>(
+            "SELECT \"Status\" AS \"Value\" FROM \"StoreDeliveries\" WHERE \"Body\" LIKE {0} OR \"Reason\" LIKE {0}", $"%{address}%").ToListAsync());
+        Assert.Equal([nameof(StoreDeliveryStatus.Failed)], withAddress);
+        Assert.All((await h.DeliveriesAsync(h.Woo)).Where(d => d.Status != StoreDeliveryStatus.Failed), d =>
+            Assert.Equal((string?)StoreDeliveryFacts.HashEmail(address), d.EmailHash));
+    }
 }
