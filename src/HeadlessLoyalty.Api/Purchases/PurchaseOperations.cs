@@ -316,7 +316,7 @@ public static class PurchaseOperations
     /// The idempotency key of one refund: the SHA-256 of its parts, each prefixed by its length, so parts that contain
     /// the separator cannot make two refunds share a key (store "a:b" + order "c" is not store "a" + order "b:c").
     /// </summary>
-    private static string RefundKey(PurchaseChannel channel, string storeId, string orderReference, string refundReference) =>
+    internal static string RefundKey(PurchaseChannel channel, string storeId, string orderReference, string refundReference) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
             $"{channel}|{storeId.Length}:{storeId}|{orderReference.Length}:{orderReference}|{refundReference.Length}:{refundReference}")));
 

@@ -7,6 +7,7 @@ public static class CheckoutExtensions
     {
         builder.Services.AddOptions<CheckoutOptions>().BindConfiguration("Stores:Checkout");
         builder.Services.AddScoped<StoreCouponService>();
+        builder.Services.AddScoped<StoreDiscountUsage>();
         builder.Services.AddScoped<CheckoutOperations>();
         return builder;
     }

@@ -22,7 +22,8 @@ namespace HeadlessLoyalty.Api.Stores.Checkout;
 /// with cause <c>checkout_return</c>).
 /// </summary>
 public sealed class CheckoutOperations(
-    LoyaltyDbContext db, TimeProvider clock, StoreCouponService stores, IOptions<CheckoutOptions> options, ILogger<CheckoutOperations> log)
+    LoyaltyDbContext db, TimeProvider clock, StoreCouponService stores, IOptions<CheckoutOptions> options, ILogger<CheckoutOperations> log,
+    StoreDiscountUsage usage)
 {
     public const string ApplyOperation = "applyPointsAtCheckout";
     public const string RewardName = "Points at checkout";
@@ -107,19 +108,30 @@ public sealed class CheckoutOperations(
     }
 
     /// <summary>
-    /// Returns the points of checkout discounts unused past their end plus <see cref="ReturnGrace"/>: deletes each on the
-    /// store (a failure is logged and audited; the code has ended on the store anyway), marks its coupon expired and
-    /// credits the points back (a Reversal credit: spendable again, lifetime points unchanged). Returns how many; a rerun
-    /// returns none (a used or returned discount is never returned again).
+    /// How long past its end a discount whose store cannot be asked (unreachable, refusing, disconnected) keeps its
+    /// points: each run asks again; past this the points return anyway, the audit line naming the store's failure. A store
+    /// down for days must not hold a member's points forever, and the code ended on the store long before.
+    /// </summary>
+    public static readonly TimeSpan UnansweredStoreLimit = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// Returns the points of checkout discounts unused past their end plus <see cref="ReturnGrace"/>. First the store is
+    /// asked whether the code was used (<see cref="StoreDiscountUsage"/>: an order delivery may never have reached us):
+    /// used there, the coupon is marked used (coupon.used, no order known) and nothing returns; a store that cannot be
+    /// asked holds the return until the next run, up to <see cref="UnansweredStoreLimit"/> past the end. Otherwise the
+    /// discount is deleted on the store (a failure is logged and audited; the code has ended there anyway), its coupon
+    /// marked expired and the points credited back (a Reversal credit: spendable again, lifetime points unchanged).
+    /// Returns how many returned; a rerun returns none (a used or returned discount is never returned again).
     /// </summary>
     public async Task<int> ExpireAsync(CancellationToken ct)
     {
-        var cutoff = clock.GetUtcNow() - ReturnGrace;
+        var now = clock.GetUtcNow();
+        var cutoff = now - ReturnGrace;
         var due = await (from d in db.CheckoutDiscounts.AsNoTracking()
                          join c in db.Coupons.AsNoTracking() on d.CouponId equals c.Id
                          where d.State == CheckoutDiscountState.Applied && d.ExpiresAt <= cutoff && c.Status != CouponStatus.Used
                          orderby d.ExpiresAt
-                         select new { d.Id, Coupon = c }).Take(500).ToListAsync(ct);
+                         select new { d.Id, d.ExpiresAt, Coupon = c }).Take(500).ToListAsync(ct);
         var returned = 0;
         foreach (var x in due)
         {
@@ -127,13 +139,28 @@ public sealed class CheckoutOperations(
             string? deleteFailure = null;
             if (c.StoreCouponId is { } storeId)
             {
+                var answer = await usage.AskAsync(storeId, ct);
+                if (answer.Used == true)
+                {
+                    await MarkUsedOnStoreAsync(x.Id, ct);
+                    continue;
+                }
+                if (answer.Used is null)
+                {
+                    if (now < x.ExpiresAt + UnansweredStoreLimit)
+                    {
+                        log.LogWarning("Checkout discount {Code}: the store could not say whether it was used ({Reason}); its points return on a later run.", c.Code, answer.Failure);
+                        continue;
+                    }
+                    deleteFailure = $"it could not be asked whether the code was used for {UnansweredStoreLimit.TotalDays:0} days ({answer.Failure})";
+                }
                 try
                 {
                     await stores.DeleteAsync(new StoreCoupon(c.Id, c.MemberId, "", c.Code, c.Kind, c.Value, c.Currency, c.ExpiresAt), storeId, "the checkout discount ended unused", ct);
                 }
                 catch (LoyaltyException e)
                 {
-                    deleteFailure = e.Message;
+                    deleteFailure = deleteFailure is null ? e.Message : $"{deleteFailure}; {e.Message}";
                     log.LogWarning("Checkout discount {Code}: could not delete it on the store ({Reason}); its points return anyway (it has ended there).", c.Code, e.Message);
                 }
             }
@@ -142,6 +169,26 @@ public sealed class CheckoutOperations(
         }
         return returned;
     }
+
+    /// <summary>The store counted a use we never heard of: the coupon is used (coupon.used with no order), its points stay spent.</summary>
+    private Task<bool> MarkUsedOnStoreAsync(Guid discountId, CancellationToken ct) =>
+        WriteTransaction.RunAsync(db, async token =>
+        {
+            var now = clock.GetUtcNow();
+            var discount = await db.CheckoutDiscounts.FirstAsync(d => d.Id == discountId, token);
+            var coupon = await db.Coupons.FirstAsync(c => c.Id == discount.CouponId, token);
+            if (discount.State != CheckoutDiscountState.Applied || coupon.Status == CouponStatus.Used)
+                return false;
+            coupon.Status = CouponStatus.Used;
+            coupon.UsedAt = now;
+            coupon.Version++;
+            var member = await MemberQueries.GetAsync(db, coupon.MemberId, token);
+            // No order reference: the store counted the use, its order delivery never reached us.
+            DomainEvents.Stage(db, EventTypes.CouponUsed, member.Id, new CouponUsedPayload(
+                member.Id, member.Email, coupon.Code, coupon.Kind.ToString(), coupon.Value, coupon.Currency, ""), now, now);
+            log.LogInformation("Checkout discount {Code} was used on the store (no order delivery told us): marked used, no points return.", coupon.Code);
+            return true;
+        }, ct);
 
     private Task<bool> ReturnAsync(Guid discountId, string? deleteFailure, CancellationToken ct) =>
         WriteTransaction.RunAsync(db, async token =>

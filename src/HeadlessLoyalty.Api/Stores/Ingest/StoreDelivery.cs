@@ -23,7 +23,8 @@ public enum StoreDeliveryStatus
 /// also the delivery's receipt: outcome, reason, order id and a hash of the email (never the address).
 /// <para><see cref="DedupeKey"/> is unique per connection: WooCommerce <c>order:{id}:{status}:{refund ids}</c>,
 /// Shopify <c>{topic}:{X-Shopify-Event-Id}</c>. A replay finds the key taken and is recorded as an IGNORED duplicate
-/// (with a null key) without being processed again.</para>
+/// (with a null key) without being processed again. A delivery that FAILED gives its key up when it is finished, so a
+/// resend or back-fill of the same state (what the monitoring hint tells the merchant to do) is processed.</para>
 /// </summary>
 public sealed class StoreDelivery : ITenantOwned
 {
@@ -37,7 +38,7 @@ public sealed class StoreDelivery : ITenantOwned
     public required StorePlatform Platform { get; init; }
     /// <summary>WooCommerce <c>X-WC-Webhook-Topic</c> (e.g. <c>order.updated</c>), Shopify <c>X-Shopify-Topic</c> (e.g. <c>orders/paid</c>).</summary>
     public required string Topic { get; init; }
-    /// <summary>Null for duplicates, signature failures and skipped deliveries (they never block a later one).</summary>
+    /// <summary>Null for duplicates, signature failures, skipped deliveries and finished FAILED ones (they never block a later one).</summary>
     public string? DedupeKey { get; init; }
     /// <summary>The store's id of the delivery (<c>X-WC-Webhook-Delivery-ID</c>, <c>X-Shopify-Webhook-Id</c>) or <c>reconciliation</c>.</summary>
     public string? ExternalDeliveryId { get; init; }
@@ -47,7 +48,11 @@ public sealed class StoreDelivery : ITenantOwned
     public string? ResourceId { get; init; }
     /// <summary>Hex SHA-256 of the trimmed, lower-cased billing/customer email; never the address itself.</summary>
     public string? EmailHash { get; init; }
-    /// <summary>The raw body as received (UTF-8); empty for refused deliveries (a bad signature's body is not kept).</summary>
+    /// <summary>
+    /// The raw body as received (UTF-8) while the delivery is PENDING (the processor reads it); blanked once it is
+    /// processed, ignored or skipped (receipts keep the email's hash, never the address). A FAILED delivery keeps it until
+    /// the retention deletes the receipt; empty for refused deliveries (a bad signature's body is not kept) and duplicates.
+    /// </summary>
     public required string Body { get; init; }
     public required StoreDeliveryStatus Status { get; set; }
     public string? Reason { get; set; }

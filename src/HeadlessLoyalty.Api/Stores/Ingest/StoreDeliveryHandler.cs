@@ -45,7 +45,7 @@ public static class StoreDeliveryHandler
             {
                 "orders/paid" or "orders/fulfilled" => await ShopifyOrderAsync(ctx, root, topic),
                 "orders/updated" => await ShopifyOrderUpdatedAsync(ctx, root),
-                "orders/create" => StoreDeliveryOutcome.Ignored($"Topic {topic}: orders are awarded once paid (or fulfilled when awarding on completion)."),
+                "orders/create" => await ShopifyNotAwardedAsync(ctx, root, $"Topic {topic}: orders are awarded once paid (or fulfilled when awarding on completion)."),
                 "refunds/create" => await ShopifyRefundAsync(ctx, root),
                 "customers/create" or "customers/update" => await ShopifyCustomerAsync(ctx, root),
                 "products/update" or "products/create" => await ShopifyProductAsync(ctx, root),
@@ -86,12 +86,25 @@ public static class StoreDeliveryHandler
             var lines = StoreJson.Array(order, "line_items").Select(l => new PurchaseLineInput(
                 StoreJson.Id(l, "product_id"), StoreJson.Id(l, "variation_id"), StoreJson.String(l, "sku"), StoreJson.String(l, "name"),
                 (int)(StoreJson.Long(l, "quantity") ?? 1), StoreJson.Money(l, "price") ?? 0m)).Where(l => l.Quantity > 0 && l.UnitPrice >= 0).ToList();
+            // The subtotal (what a program earning on the subtotal earns on): the total without its tax and shipping.
+            var subtotal = StoreJson.Money(order, "total_tax") is { } tax && StoreJson.Money(order, "shipping_total") is { } shipping
+                ? Math.Max(0m, total - tax - shipping) : (decimal?)null;
             var recorded = await PurchaseOperations.RecordAsync(c.Db, c.Clock, Actor, new RecordPurchaseInput(
-                memberId, PurchaseChannel.Online, c.StoreKey, null, id, total, null, StoreJson.String(order, "currency") ?? "",
+                memberId, PurchaseChannel.Online, c.StoreKey, null, id, total, subtotal, StoreJson.String(order, "currency") ?? "",
                 Past(c, StoreJson.Date(order, "date_paid_gmt") ?? StoreJson.Date(order, "date_created_gmt")),
                 status == "completed" ? PurchaseStatus.Completed : PurchaseStatus.Pending, lines.Count > 0 ? lines : null), c.Ct);
             notes.Add(recorded.Replayed ? $"order {id} already recorded ({status})" : $"order {id} recorded as a purchase ({status}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
-            notes.AddRange(await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code"))));
+        }
+
+        // Our coupons are used whatever the award setting: an order that carries one used it (pending, on-hold, processing,
+        // completed, refunded), so the checkout-discount expiry must not give its points back. Not on a cancelled or failed
+        // order (WooCommerce gives the coupon's use back on cancellation; a failed payment never used it) nor a checkout draft.
+        var couponsMarked = 0;
+        if (status is not ("cancelled" or "failed" or "checkout-draft" or "trash"))
+        {
+            var (couponNotes, marked) = await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code")));
+            notes.AddRange(couponNotes);
+            couponsMarked = marked;
         }
 
         // Refunds ride on order.updated: the refunds array (negative totals) and the refunded status.
@@ -102,7 +115,7 @@ public static class StoreDeliveryHandler
         {
             var purchase = await FindPurchaseAsync(c, id);
             if (purchase is null && !awards)
-                return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}', no purchase was recorded for it (nothing was awarded, nothing to take back).");
+                return Outcome(couponsMarked, string.Join("; ", [$"Order {id}: status '{status}', no purchase was recorded for it (nothing was awarded, nothing to take back)", .. notes]));
             if (purchase is null)
                 notes.Add($"refunds of order {id} ignored: no purchase recorded");
             else
@@ -117,9 +130,13 @@ public static class StoreDeliveryHandler
         if (!awards && notes.Count == 0)
             return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}).");
         if (!awards && status != "refunded" && refunds.Count == 0)
-            return StoreDeliveryOutcome.Ignored($"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}); " + string.Join("; ", notes));
+            return Outcome(couponsMarked, $"Order {id}: status '{status}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}); " + string.Join("; ", notes));
         return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
     }
+
+    /// <summary>A delivery that awarded nothing is PROCESSED when it marked one of our coupons used, else IGNORED.</summary>
+    private static StoreDeliveryOutcome Outcome(int couponsMarked, string reason) =>
+        couponsMarked > 0 ? StoreDeliveryOutcome.Processed(reason) : StoreDeliveryOutcome.Ignored(reason);
 
     private static string AwardOnName(StoreAwardOn awardOn) => awardOn == StoreAwardOn.CompletedOnly ? "completed only" : "processing or completed";
 
@@ -130,7 +147,7 @@ public static class StoreDeliveryHandler
         var id = StoreJson.Id(order, "id") ?? throw new InvalidInputException("id", "The order has no id.");
         var completedOnly = c.Connection.AwardOn == StoreAwardOn.CompletedOnly;
         if (topic == "orders/paid" && completedOnly)
-            return StoreDeliveryOutcome.Ignored($"Order {id} paid: awarded when fulfilled (award on completed only).");
+            return await ShopifyNotAwardedAsync(c, order, $"Order {id} paid: awarded when fulfilled (award on completed only).");
         var customer = StoreJson.Object(order, "customer");
         var billing = StoreJson.Object(order, "billing_address");
         var email = StoreJson.String(order, "email") ?? StoreJson.String(order, "contact_email") ?? (customer is { } cu ? StoreJson.String(cu, "email") : null);
@@ -144,15 +161,44 @@ public static class StoreDeliveryHandler
             StoreJson.Id(l, "product_id"), StoreJson.Id(l, "variant_id"), StoreJson.String(l, "sku"), StoreJson.String(l, "title"),
             (int)(StoreJson.Long(l, "quantity") ?? 1), StoreJson.Money(l, "price") ?? 0m)).Where(l => l.Quantity > 0 && l.UnitPrice >= 0).ToList();
         var recorded = await PurchaseOperations.RecordAsync(c.Db, c.Clock, Actor, new RecordPurchaseInput(
-            memberId, PurchaseChannel.Online, c.StoreKey, StoreJson.Id(order, "location_id"), id, total, null, StoreJson.String(order, "currency") ?? "",
+            memberId, PurchaseChannel.Online, c.StoreKey, StoreJson.Id(order, "location_id"), id, total,
+            // subtotal_price: after discounts, before shipping, duties and taxes.
+            StoreJson.Money(order, "subtotal_price") is { } sub ? Math.Max(0m, sub) : null, StoreJson.String(order, "currency") ?? "",
             Past(c, StoreJson.Date(order, "processed_at") ?? StoreJson.Date(order, "created_at")),
             topic == "orders/fulfilled" ? PurchaseStatus.Completed : PurchaseStatus.Pending, lines.Count > 0 ? lines : null), c.Ct);
         var notes = new List<string>();
         if (created)
             notes.Add("member enrolled from the customer details");
         notes.Add(recorded.Replayed ? $"order {id} already recorded" : $"order {id} recorded as a purchase ({topic}): {recorded.Purchase.PointsEarned} points, welcome bonus {recorded.Purchase.WelcomeBonus}");
-        notes.AddRange(await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "discount_codes").Select(d => StoreJson.String(d, "code"))));
+        notes.AddRange((await MarkCouponsUsedAsync(c, id, ShopifyCodes(order))).Notes);
+        // The body's refunds, as the WooCommerce path reads its refunds[]: one made before the purchase was recorded (its
+        // refunds/create found no purchase) or before fulfilment (awarding on completion) is taken back now, once per
+        // refund id whichever of the two paths comes first.
+        foreach (var refund in StoreJson.Array(order, "refunds"))
+        {
+            var refundId = StoreJson.Id(refund, "id");
+            var amount = ShopifyRefundAmount(refund);
+            if (refundId is null || amount == 0)
+                continue;
+            notes.Add(await RefundAsync(c, id, $"shopify-refund:{refundId}", amount, StoreJson.String(refund, "note")));
+        }
         return StoreDeliveryOutcome.Processed(string.Join("; ", notes));
+    }
+
+    private static IEnumerable<string?> ShopifyCodes(JsonElement order) => StoreJson.Array(order, "discount_codes").Select(d => StoreJson.String(d, "code"));
+
+    /// <summary>
+    /// An order delivery that does not award (orders/create, paid while awarding on fulfilment, an unfulfilled update)
+    /// still marks our codes on it used: the order used them, whatever the award setting. Not a cancelled order
+    /// (<c>cancelled_at</c> set): it used nothing; the checkout-discount expiry asks the store anyway.
+    /// </summary>
+    private static async Task<StoreDeliveryOutcome> ShopifyNotAwardedAsync(Context c, JsonElement order, string reason)
+    {
+        var id = StoreJson.Id(order, "id");
+        if (id is null || StoreJson.String(order, "cancelled_at") is not null)
+            return StoreDeliveryOutcome.Ignored(reason);
+        var (notes, marked) = await MarkCouponsUsedAsync(c, id, ShopifyCodes(order));
+        return Outcome(marked, string.Join("; ", [reason.TrimEnd('.'), .. notes]) + (notes.Count == 0 ? "." : ""));
     }
 
     /// <summary>
@@ -168,7 +214,7 @@ public static class StoreDeliveryHandler
             return await ShopifyOrderAsync(c, order, "orders/fulfilled");
         if (financial == "paid" && c.Connection.AwardOn == StoreAwardOn.ProcessingOrCompleted)
             return await ShopifyOrderAsync(c, order, "orders/paid");
-        return StoreDeliveryOutcome.Ignored(
+        return await ShopifyNotAwardedAsync(c, order,
             $"Order {StoreJson.Id(order, "id")} updated: financial status '{financial ?? "none"}', fulfillment status '{fulfillment ?? "none"}' does not award points (award on {AwardOnName(c.Connection.AwardOn)}).");
     }
 
@@ -176,18 +222,23 @@ public static class StoreDeliveryHandler
     {
         var orderId = StoreJson.Id(refund, "order_id") ?? throw new InvalidInputException("order_id", "The refund names no order.");
         var refundId = StoreJson.Id(refund, "id") ?? throw new InvalidInputException("id", "The refund has no id.");
-        // The money refunded: successful refund transactions; without transactions, the refunded lines (subtotal + tax).
-        var transactions = StoreJson.Array(refund, "transactions")
-            .Where(t => StoreJson.String(t, "kind") == "refund" && StoreJson.String(t, "status") is null or "success").ToList();
-        var amount = transactions.Count > 0
-            ? transactions.Sum(t => StoreJson.Money(t, "amount") ?? 0m)
-            : StoreJson.Array(refund, "refund_line_items").Sum(l => (StoreJson.Money(l, "subtotal") ?? 0m) + (StoreJson.Money(l, "total_tax") ?? 0m));
-        amount = Math.Abs(amount);
+        var amount = ShopifyRefundAmount(refund);
         if (amount == 0)
             return StoreDeliveryOutcome.Ignored($"Refund {refundId} of order {orderId} refunds no money (a restock only).");
         if (await FindPurchaseAsync(c, orderId) is null)
             return StoreDeliveryOutcome.Ignored($"Refund {refundId}: no purchase was recorded for order {orderId}.");
         return StoreDeliveryOutcome.Processed(await RefundAsync(c, orderId, $"shopify-refund:{refundId}", amount, StoreJson.String(refund, "note")));
+    }
+
+    /// <summary>The money a Shopify refund gave back: its successful refund transactions; without transactions, the refunded lines (subtotal + tax).</summary>
+    private static decimal ShopifyRefundAmount(JsonElement refund)
+    {
+        var transactions = StoreJson.Array(refund, "transactions")
+            .Where(t => StoreJson.String(t, "kind") == "refund" && StoreJson.String(t, "status") is null or "success").ToList();
+        var amount = transactions.Count > 0
+            ? transactions.Sum(t => StoreJson.Money(t, "amount") ?? 0m)
+            : StoreJson.Array(refund, "refund_line_items").Sum(l => (StoreJson.Money(l, "subtotal") ?? 0m) + (StoreJson.Money(l, "total_tax") ?? 0m));
+        return Math.Abs(amount);
     }
 
     private static async Task<StoreDeliveryOutcome> ShopifyCustomerAsync(Context c, JsonElement customer)
@@ -326,6 +377,11 @@ public static class StoreDeliveryHandler
         var purchase = await FindPurchaseAsync(c, orderId);
         if (purchase is null)
             return $"refund {reference}: no purchase for order {orderId}";
+        // Applied before (an order body carries every refund so far): not again, and not capped to what is left now,
+        // which would be the same refund reference with another amount.
+        var key = PurchaseOperations.RefundKey(PurchaseChannel.Online, c.StoreKey, orderId, reference);
+        if (await c.Db.IdempotencyRecords.AsNoTracking().AnyAsync(r => r.Operation == PurchaseOperations.ReverseOperation && r.Key == key, c.Ct))
+            return $"refund {reference} of order {orderId} already applied";
         var left = purchase.Amount - purchase.RefundedAmount;
         if (amount is { } a && a > left)
         {
@@ -338,16 +394,18 @@ public static class StoreDeliveryHandler
         return $"refund {reference} of order {orderId} ({(amount is { } x ? x.ToString(CultureInfo.InvariantCulture) : "the rest")}): {reversed.PointsTakenBack} points taken back";
     }
 
-    /// <summary>Our coupons among the order's codes are marked used (coupon.used); other codes are the store's own.</summary>
-    private static async Task<IEnumerable<string>> MarkCouponsUsedAsync(Context c, string orderId, IEnumerable<string?> codes)
+    /// <summary>Our coupons among the order's codes are marked used (coupon.used); other codes are the store's own. Returns the notes and how many were marked now or before on this order.</summary>
+    private static async Task<(List<string> Notes, int Marked)> MarkCouponsUsedAsync(Context c, string orderId, IEnumerable<string?> codes)
     {
         var notes = new List<string>();
+        var marked = 0;
         foreach (var code in codes.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
         {
             try
             {
                 await RewardOperations.MarkUsedAsync(c.Db, c.Clock, code, orderId, c.Ct);
                 notes.Add($"coupon {code.ToUpperInvariant()} used");
+                marked++;
             }
             catch (LoyaltyException e) when (e.Code == ErrorCodes.CouponNotFound)
             {
@@ -358,7 +416,7 @@ public static class StoreDeliveryHandler
                 notes.Add($"coupon {code.ToUpperInvariant()} not marked: {e.Message}");
             }
         }
-        return notes;
+        return (notes, marked);
     }
 
     /// <summary>A store date in the future (clock skew) would be refused by the engine: cap it at now.</summary>

@@ -15,7 +15,8 @@ namespace HeadlessLoyalty.Api.Stores.Ingest;
 /// finished with its outcome. A process that dies after the store's 2xx leaves the row PENDING: the next pass (at
 /// start, or when the lease of a crashed holder runs out) processes it. An unexpected error releases the row for a
 /// later pass, up to <see cref="MaxAttempts"/>; a refusal of the engine (a <see cref="LoyaltyException"/>) or a
-/// malformed body is FAILED at once with its reason.
+/// malformed body is FAILED at once with its reason. A FAILED delivery releases its dedupe key, so the same delivery
+/// sent again (the store's resend, the reconciliation's back-fill) is processed again.
 /// <see cref="StoreDeliveryProcessorService"/> runs it; tests call <see cref="RunPendingAsync"/>.
 /// </summary>
 public sealed class StoreDeliveryProcessor(IServiceScopeFactory scopes, TimeProvider clock, IOptions<StoreIngestOptions> options, ILogger<StoreDeliveryProcessor> log)
@@ -116,9 +117,17 @@ public sealed class StoreDeliveryProcessor(IServiceScopeFactory scopes, TimeProv
         }
         db.ChangeTracker.Clear();
         var done = clock.GetUtcNow();
+        // A FAILED delivery gives its dedupe key up (the receipt stays): the store's resend, or a reconciliation back-fill of
+        // the same state, is then processed again instead of being refused as a duplicate of a delivery that did nothing.
+        var failed = outcome.Status == StoreDeliveryStatus.Failed;
         await db.StoreDeliveries.Where(d => d.Id == deliveryId && d.Status == StoreDeliveryStatus.Pending)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, outcome.Status)
+                .SetProperty(d => d.DedupeKey, d => failed ? null : d.DedupeKey)
+                // A finished receipt keeps the email's hash, never the address: the raw body (billing email, phone, name)
+                // is blanked once processed, ignored or skipped. A FAILED one keeps it, to be diagnosed, until the
+                // retention deletes it (its resend is a new row that is blanked in turn).
+                .SetProperty(d => d.Body, d => failed ? d.Body : "")
                 .SetProperty(d => d.Reason, Bound(outcome.Reason))
                 .SetProperty(d => d.ProcessedAt, done)
                 .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);

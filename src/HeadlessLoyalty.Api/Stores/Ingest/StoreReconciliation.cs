@@ -208,8 +208,9 @@ public sealed class StoreReconciliation(
           orders(first: 50, after: $after, sortKey: UPDATED_AT, query: $query) {
             pageInfo { hasNextPage endCursor }
             nodes {
-              legacyResourceId email updatedAt createdAt processedAt displayFinancialStatus currencyCode
+              legacyResourceId email updatedAt createdAt processedAt displayFinancialStatus displayFulfillmentStatus currencyCode
               totalPriceSet { shopMoney { amount currencyCode } }
+              subtotalPriceSet { shopMoney { amount } }
               customer { legacyResourceId email firstName lastName phone }
               discountCodes
               refunds { legacyResourceId createdAt note totalRefundedSet { shopMoney { amount currencyCode } } }
@@ -233,13 +234,18 @@ public sealed class StoreReconciliation(
             {
                 if (DateTimeOffset.TryParse((string?)node["updatedAt"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var updated) && (through is null || updated > through))
                     through = updated;
-                // Paid (wholly or partly refunded since) orders are awarded like orders/paid; others are not orders to award yet.
+                // Paid (wholly or partly refunded since) orders are awarded like their webhook: a fulfilled one as
+                // orders/fulfilled (completed: awarded on either setting), an unfulfilled one as orders/paid (pending, or
+                // nothing when awarding on completion only); others are not orders to award yet. The fulfilment state is
+                // part of the key, so an order back-filled as paid is back-filled again once fulfilled.
                 if ((string?)node["displayFinancialStatus"] is not ("PAID" or "PARTIALLY_REFUNDED" or "REFUNDED"))
                     continue;
                 var id = (string?)node["legacyResourceId"];
                 if (id is null)
                     continue;
-                if (await QueueAsync(db, clock, connection, "orders/paid", $"reconciliation:{id}", RestOrder(node, id).ToJsonString(), ct))
+                var fulfilled = (string?)node["displayFulfillmentStatus"] == "FULFILLED";
+                if (await QueueAsync(db, clock, connection, fulfilled ? "orders/fulfilled" : "orders/paid", $"reconciliation:{id}:{(fulfilled ? "fulfilled" : "paid")}",
+                        RestOrder(node, id, fulfilled).ToJsonString(), ct))
                     queued++;
                 // Its refunds, as refunds/create would have sent them (one reversal per refund id, whichever path comes first).
                 foreach (var refund in (node["refunds"] as JsonArray ?? []).OfType<JsonObject>())
@@ -267,8 +273,8 @@ public sealed class StoreReconciliation(
         return (queued, through);
     }
 
-    /// <summary>The Admin GraphQL order in the shape of the orders/paid webhook body (what the handler reads).</summary>
-    private static JsonObject RestOrder(JsonObject node, string id)
+    /// <summary>The Admin GraphQL order in the shape of the orders/paid (or orders/fulfilled) webhook body (what the handler reads).</summary>
+    private static JsonObject RestOrder(JsonObject node, string id, bool fulfilled)
     {
         var customer = node["customer"] as JsonObject;
         return new JsonObject
@@ -277,9 +283,12 @@ public sealed class StoreReconciliation(
             ["email"] = (string?)node["email"],
             ["currency"] = (string?)node["totalPriceSet"]?["shopMoney"]?["currencyCode"] ?? (string?)node["currencyCode"],
             ["total_price"] = (string?)node["totalPriceSet"]?["shopMoney"]?["amount"],
+            ["subtotal_price"] = (string?)node["subtotalPriceSet"]?["shopMoney"]?["amount"],
             ["created_at"] = (string?)node["createdAt"],
             ["processed_at"] = (string?)node["processedAt"],
             ["updated_at"] = (string?)node["updatedAt"],
+            ["financial_status"] = ((string?)node["displayFinancialStatus"])?.ToLowerInvariant(),
+            ["fulfillment_status"] = fulfilled ? "fulfilled" : null,
             ["customer"] = customer is null ? null : new JsonObject
             {
                 ["id"] = (string?)customer["legacyResourceId"], ["email"] = (string?)customer["email"], ["first_name"] = (string?)customer["firstName"],

@@ -91,7 +91,7 @@ public static class StoreWebhookIngest
         }
         if (!target.IsLive)
         {
-            await InsertAsync(db, Receipt(target, topic, deliveryId, eventId, null, facts.ResourceId, facts.EmailHash, text, StoreDeliveryStatus.Skipped,
+            await InsertAsync(db, Receipt(target, topic, deliveryId, eventId, null, facts.ResourceId, facts.EmailHash, "", StoreDeliveryStatus.Skipped,
                 "The store connection is paused: the delivery is logged and skipped.", now), ct);
             return Answer(200, "Skipped: the connection is paused.");
         }

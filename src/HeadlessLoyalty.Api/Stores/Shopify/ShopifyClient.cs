@@ -156,6 +156,24 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         return (string?)data["codeDiscountNodeByCode"]?["id"];
     }
 
+    /// <summary>
+    /// How many times a code discount was used: <c>codeDiscountNode(id) { codeDiscount { ... on DiscountCodeBasic { asyncUsageCount } } }</c>
+    /// (Shopify counts asynchronously: a use may show a little late). Null when Shopify no longer has the discount.
+    /// </summary>
+    public async Task<int?> DiscountUsageAsync(string shopUrl, StoreCredentials credentials, string id, CancellationToken ct)
+    {
+        const string query = """
+            query DiscountUsage($id: ID!) {
+              codeDiscountNode(id: $id) { id codeDiscount { __typename ... on DiscountCodeBasic { asyncUsageCount } } }
+            }
+            """;
+        var data = await QueryAsync(shopUrl, credentials, query, new { id }, ct);
+        if (data["codeDiscountNode"] is not JsonObject node)
+            return null;
+        return node["codeDiscount"]?["asyncUsageCount"] is JsonValue v && v.TryGetValue<long>(out var n) ? (int)Math.Min(n, int.MaxValue)
+            : throw new StoreUnreachableException("Shopify answered the discount without its usage count.");
+    }
+
     /// <summary>Deletes a code discount.</summary>
     public async Task DeleteDiscountAsync(string shopUrl, StoreCredentials credentials, string id, CancellationToken ct)
     {

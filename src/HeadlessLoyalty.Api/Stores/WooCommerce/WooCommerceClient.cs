@@ -113,6 +113,28 @@ public sealed class WooCommerceClient(IHttpClientFactory factory, ILogger<WooCom
         return same is null ? null : IdOf(same);
     }
 
+    /// <summary>
+    /// How many times the coupon was used on the store: <c>GET /coupons/{id}</c>, its <c>usage_count</c> (or, when the
+    /// count is missing, the length of <c>used_by</c>): how we learn a coupon was used when no order delivery told us.
+    /// Null when the store no longer has it (404). A refusal or an unreachable store throws, as every call.
+    /// </summary>
+    public async Task<int?> CouponUsageAsync(string storeUrl, StoreCredentials credentials, string couponId, CancellationToken ct)
+    {
+        using var response = await SendAsync(storeUrl, credentials, HttpMethod.Get, $"coupons/{Uri.EscapeDataString(couponId)}", null, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw new StoreCredentialsInvalidException($"WooCommerce refused to read the coupon ({await ErrorCodeAsync(response, ct)}).");
+        await EnsureSuccessAsync(response, "read the coupon", ct);
+        var coupon = await ReadAsync(response, ct) as JsonObject ?? throw new StoreUnreachableException("WooCommerce answered the coupon with something that is not an object.");
+        return coupon["usage_count"] switch
+        {
+            JsonValue v when v.TryGetValue<long>(out var n) => (int)Math.Min(n, int.MaxValue),
+            JsonValue v when v.TryGetValue<string>(out var s) && int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
+            _ => (coupon["used_by"] as JsonArray)?.Count ?? 0,
+        };
+    }
+
     /// <summary>Deletes a coupon for good (<c>force=true</c>); an unknown id counts as deleted.</summary>
     public async Task DeleteCouponAsync(string storeUrl, StoreCredentials credentials, string couponId, CancellationToken ct)
     {

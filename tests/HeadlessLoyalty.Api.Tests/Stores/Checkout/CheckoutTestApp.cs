@@ -82,7 +82,10 @@ internal sealed class CheckoutTestApp : IAsyncDisposable
         client.FieldAsync(Apply, "applyPointsAtCheckout", new { input = new { points, idempotencyKey = key, connectionId = ConnectionId, member } });
 
     /// <summary>Shopify's orders/paid delivery of an order using <paramref name="codes"/>, signed, then processed.</summary>
-    public async Task DeliverOrderAsync(long orderId, params string[] codes)
+    public Task DeliverOrderAsync(long orderId, params string[] codes) => DeliverOrderAsync("orders/paid", orderId, codes);
+
+    /// <summary>Shopify's <paramref name="topic"/> delivery (orders/create, orders/paid...) of an order using <paramref name="codes"/>, signed, then processed.</summary>
+    public async Task DeliverOrderAsync(string topic, long orderId, params string[] codes)
     {
         var body = new JsonObject
         {
@@ -96,7 +99,7 @@ internal sealed class CheckoutTestApp : IAsyncDisposable
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/shopify/{Connection}") { Content = content };
-        request.Headers.Add("X-Shopify-Topic", "orders/paid");
+        request.Headers.Add("X-Shopify-Topic", topic);
         request.Headers.Add("X-Shopify-Shop-Domain", T.Shopify.ShopDomain);
         request.Headers.Add("X-Shopify-Event-Id", Guid.NewGuid().ToString());
         request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());

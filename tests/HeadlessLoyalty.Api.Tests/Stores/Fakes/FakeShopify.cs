@@ -29,7 +29,8 @@ public sealed record FakeShopifySubscription(string Id, string Topic, string Uri
 /// already subscribed to the topic: userErrors "Address for this topic has already been taken"),
 /// <c>webhookSubscriptionDelete</c>, <c>discountCodeBasicCreate</c> (duplicate code: userErrors TAKEN),
 /// <c>discountCodeDelete</c>, <c>codeDiscountNodeByCode</c> (null when no discount has the code, compared
-/// case-insensitively as Shopify does); anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
+/// case-insensitively as Shopify does), <c>codeDiscountNode(id)</c> (<c>asyncUsageCount</c>: <see cref="UseDiscount"/>; inline
+/// fragments on the node's type are answered); anything else is a GraphQL error. Without <see cref="CanWriteWebhooks"/> a webhook
 /// create is ACCESS_DENIED; any root field in <see cref="DeniedFields"/> is ACCESS_DENIED (a token without that scope).</item>
 /// <item><see cref="AnswerHtmlNext"/>: a 200 whose body is an HTML page, not JSON.</item>
 /// <item>Cost: every answer carries <c>extensions.cost.throttleStatus</c>; <see cref="ThrottleNext"/> makes the next
@@ -85,6 +86,8 @@ public sealed class FakeShopify : IAsyncDisposable
     /// <summary>Run once (then cleared) when the next metafieldsSet arrives, before it is answered: a change racing a sync pass.</summary>
     public void BeforeNextMetafieldsSet(Func<Task> action) => _beforeNextMetafieldsSet = action;
     private Func<Task>? _beforeNextMetafieldsSet;
+    /// <summary>Uses of each discount (by node id) at checkout, what <c>asyncUsageCount</c> reports: <see cref="UseDiscount"/>.</summary>
+    public ConcurrentDictionary<string, int> DiscountUses { get; } = new();
     public ConcurrentQueue<FakeRequest> Requests { get; } = new();
     public ConcurrentQueue<FakeDeliveryResult> Sent { get; } = new();
 
@@ -109,6 +112,13 @@ public sealed class FakeShopify : IAsyncDisposable
 
     /// <summary>The next <paramref name="times"/> requests are carried out but answered 502 (the answer is lost on the way).</summary>
     public void LoseNextResponses(int times = 1) => Interlocked.Add(ref _lose, times);
+
+    /// <summary>A customer checks out with the code: its discount's usage count goes up (no webhook is sent).</summary>
+    public void UseDiscount(string code)
+    {
+        var id = Discounts.Single(d => string.Equals((string?)d.Value["code"], code, StringComparison.OrdinalIgnoreCase)).Key;
+        DiscountUses.AddOrUpdate(id, 1, (_, n) => n + 1);
+    }
 
     public int GraphQLRequests(string rootField) =>
         Requests.Count(r => r.Body is { } b && b.Contains(rootField, StringComparison.Ordinal));
@@ -309,6 +319,21 @@ public sealed class FakeShopify : IAsyncDisposable
                 var found = Discounts.FirstOrDefault(d => string.Equals((string?)d.Value["code"], code, StringComparison.OrdinalIgnoreCase));
                 return found.Key is null ? null : new JsonObject { ["id"] = found.Key };
             }
+            case (OperationType.Query, "codeDiscountNode"):
+            {
+                var id = (string?)args.GetValueOrDefault("id") ?? "";
+                return Discounts.TryGetValue(id, out var discount)
+                    ? new JsonObject
+                    {
+                        ["id"] = id,
+                        ["codeDiscount"] = new JsonObject
+                        {
+                            ["__typename"] = "DiscountCodeBasic", ["title"] = (string?)discount["title"], ["codes"] = new JsonObject { ["nodes"] = new JsonArray(new JsonObject { ["code"] = (string?)discount["code"] }) },
+                            ["asyncUsageCount"] = DiscountUses.GetValueOrDefault(id), ["usageLimit"] = discount["usageLimit"]?.DeepClone(),
+                        },
+                    }
+                    : null;
+            }
             case (OperationType.Mutation, "discountCodeDelete"):
             {
                 var id = (string?)args.GetValueOrDefault("id") ?? "";
@@ -345,7 +370,7 @@ public sealed class FakeShopify : IAsyncDisposable
         if (value is not JsonObject obj)
             return value.DeepClone();
         var result = new JsonObject();
-        foreach (var field in selection.Selections.OfType<GraphQLField>())
+        foreach (var field in Fields(selection, (string?)obj["__typename"]))
         {
             var name = field.Name.StringValue;
             if (!obj.TryGetPropertyValue(name, out var child) && name != "__typename")
@@ -353,6 +378,20 @@ public sealed class FakeShopify : IAsyncDisposable
             result[field.Alias?.Name.StringValue ?? name] = Select(child, field.SelectionSet);
         }
         return result;
+    }
+
+    /// <summary>The fields selected on an object of <paramref name="typeName"/>: its own, and those of inline fragments on its type.</summary>
+    private static IEnumerable<GraphQLField> Fields(GraphQLSelectionSet selection, string? typeName)
+    {
+        foreach (var item in selection.Selections)
+        {
+            if (item is GraphQLField field)
+                yield return field;
+            else if (item is GraphQLInlineFragment fragment
+                     && (fragment.TypeCondition is null || fragment.TypeCondition.Type.Name.StringValue == typeName))
+                foreach (var inner in Fields(fragment.SelectionSet, typeName))
+                    yield return inner;
+        }
     }
 
     /// <summary>An argument's value: a variable's JSON, or a literal converted to JSON.</summary>

@@ -30,6 +30,7 @@ public sealed record FakeWooWebhook(long Id, string Name, string Topic, string D
 /// <item><c>GET/POST /webhooks</c>, <c>DELETE /webhooks/{id}</c> (501 without <c>force=true</c>); creating a webhook
 /// sends the unsigned ping (form body <c>webhook_id=N</c>, no X-WC headers) to its delivery URL right away.</item>
 /// <item><c>POST /coupons</c> (duplicate code: 400 <c>woocommerce_rest_coupon_code_already_exists</c>), <c>GET /coupons?code=</c>,
+/// <c>GET /coupons/{id}</c> (<c>usage_count</c>, <c>used_by</c>: <see cref="UseCoupon"/>),
 /// <c>DELETE /coupons/{id}</c> (501 without <c>force=true</c>).</item>
 /// <item><c>GET /orders/{id}</c> and <c>GET /orders?modified_after=</c> over <see cref="Orders"/>; <c>GET /system_status</c>.</item>
 /// <item>Every body is PHP-escaped JSON (<c>\/</c>, <c>\uXXXX</c>).</item>
@@ -202,6 +203,10 @@ public sealed class FakeWooCommerce : IAsyncDisposable
                 var code = ((string?)request.Query["code"] ?? "").ToLowerInvariant();
                 return (200, new JsonArray([.. Coupons.Values.Where(c => code.Length == 0 || (string?)c["code"] == code).Select(c => c.DeepClone())]));
             }
+            case ("GET", ["coupons", var idText]):
+                return long.TryParse(idText, out var getId) && Coupons.TryGetValue(getId, out var found)
+                    ? (200, found.DeepClone())
+                    : (404, Error("woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.", 404));
             case ("DELETE", ["coupons", var idText]):
                 if (!force)
                     return (501, Error("woocommerce_rest_trash_not_supported", "Coupons do not support trashing.", 501));
@@ -229,6 +234,17 @@ public sealed class FakeWooCommerce : IAsyncDisposable
             }
             default:
                 return (404, Error("rest_no_route", "No route was found matching the URL and request method.", 404));
+        }
+    }
+
+    /// <summary>A customer uses the coupon at checkout: WooCommerce bumps <c>usage_count</c> and appends the email to <c>used_by</c>.</summary>
+    public void UseCoupon(string code, string email)
+    {
+        var coupon = Coupons.Values.Single(c => string.Equals((string?)c["code"], code, StringComparison.OrdinalIgnoreCase));
+        lock (coupon)
+        {
+            coupon["usage_count"] = ((int?)coupon["usage_count"] ?? 0) + 1;
+            ((JsonArray)coupon["used_by"]!).Add(email);
         }
     }
 

@@ -117,7 +117,8 @@ internal sealed partial class StoreIngestHarness : IAsyncDisposable
 
     /// <summary>A WooCommerce order as <c>GET /orders/{id}</c> returns it, encoded the way PHP's json_encode does (<c>\/</c>, <c>\uXXXX</c>: the fakes' <see cref="FakeStoreHost.PhpJson"/>).</summary>
     public static string WooOrder(long id, string status, string? email, string total = "100.00", long customerId = 0,
-        IEnumerable<(long Id, string Total)>? refunds = null, IEnumerable<string>? coupons = null, string firstName = "Zoë", string currency = "USD")
+        IEnumerable<(long Id, string Total)>? refunds = null, IEnumerable<string>? coupons = null, string firstName = "Zoë", string currency = "USD",
+        string totalTax = "0.00", string shippingTotal = "0.00")
     {
         var order = new JsonObject
         {
@@ -128,8 +129,8 @@ internal sealed partial class StoreIngestHarness : IAsyncDisposable
             ["status"] = status,
             ["currency"] = currency,
             ["total"] = total,
-            ["total_tax"] = "0.00",
-            ["shipping_total"] = "0.00",
+            ["total_tax"] = totalTax,
+            ["shipping_total"] = shippingTotal,
             ["discount_total"] = "0.00",
             ["customer_id"] = customerId,
             ["date_created_gmt"] = "2026-01-14T10:00:00",
@@ -150,7 +151,7 @@ internal sealed partial class StoreIngestHarness : IAsyncDisposable
         return FakeStoreHost.PhpJson(order);
     }
 
-    public static string ShopifyOrder(long id, string? email, string total = "80.00", long? customerId = null, IEnumerable<string>? codes = null) =>
+    public static string ShopifyOrder(long id, string? email, string total = "80.00", long? customerId = null, IEnumerable<string>? codes = null, string? subtotal = null) =>
         new JsonObject
         {
             ["id"] = id,
@@ -159,6 +160,8 @@ internal sealed partial class StoreIngestHarness : IAsyncDisposable
             ["contact_email"] = email,
             ["currency"] = "USD",
             ["total_price"] = total,
+            ["subtotal_price"] = subtotal ?? total,
+            ["total_tax"] = "0.00",
             ["financial_status"] = "paid",
             ["created_at"] = "2026-01-14T09:00:00-05:00",
             ["processed_at"] = "2026-01-14T09:00:00-05:00",

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using HeadlessLoyalty.Api.Jobs;
+using HeadlessLoyalty.Api.Purchases;
 using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Stores.Ingest;
 using HeadlessLoyalty.Api.Stores.Shopify;
@@ -137,8 +138,8 @@ public sealed class StoreReconciliationTests
             {
                 ["legacyResourceId"] = $"{5000 + i}", ["email"] = i % 10 == 0 ? null : $"s{i % 3}@example.com",
                 ["updatedAt"] = connectedAt.AddMinutes(i).ToString("o"), ["createdAt"] = connectedAt.AddMinutes(i).ToString("o"), ["processedAt"] = connectedAt.AddMinutes(i).ToString("o"),
-                ["displayFinancialStatus"] = i % 20 == 0 ? "PENDING" : "PAID", ["currencyCode"] = "USD",
-                ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } },
+                ["displayFinancialStatus"] = i % 20 == 0 ? "PENDING" : "PAID", ["displayFulfillmentStatus"] = "UNFULFILLED", ["currencyCode"] = "USD",
+                ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } }, ["subtotalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "5.00", ["currencyCode"] = "USD" } },
                 ["customer"] = null, ["discountCodes"] = new JsonArray(), ["refunds"] = new JsonArray(),
             };
         }
@@ -174,6 +175,48 @@ public sealed class StoreReconciliationTests
         Assert.Equal(0, await RunJobAsync(h));
         var state = await h.Db(db => db.StoreReconciliationStates.AsNoTracking().SingleAsync());
         Assert.StartsWith("STORE_CREDENTIALS_INVALID", state.LastError);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_shopify_order_back_filled_as_paid_is_back_filled_again_once_fulfilled_and_completed_on_either_award_setting(string provider)
+    {
+        foreach (var awardOn in new[] { StoreAwardOn.CompletedOnly, StoreAwardOn.ProcessingOrCompleted })
+        {
+            await using var h = await StartAsync(provider, settings: Settings);
+            await DisconnectTheHarnessStoresAsync(h);
+            await using var shop = await FakeShopify.StartAsync();
+            var connectedAt = h.App.Clock.GetUtcNow();
+            var connection = await h.AddConnectionAsync(StorePlatform.Shopify, shop.Url, shop.ClientSecret, awardOn: awardOn,
+                credentials: new StoreCredentials(null, null, shop.AccessToken, shop.ClientSecret));
+            var url = h.App.Services.GetRequiredService<IOptions<StoresOptions>>().Value.DeliveryUrl(StorePlatform.Shopify, connection);
+            foreach (var topic in ShopifyClient.WebhookTopics)
+                shop.Subscriptions[$"gid://shopify/WebhookSubscription/{topic}"] = new FakeShopifySubscription($"gid://shopify/WebhookSubscription/{topic}", topic, url);
+            shop.Orders["1"] = new JsonObject
+            {
+                ["legacyResourceId"] = "6001", ["email"] = "late@example.com",
+                ["updatedAt"] = connectedAt.AddMinutes(1).ToString("o"), ["createdAt"] = connectedAt.AddMinutes(1).ToString("o"), ["processedAt"] = connectedAt.AddMinutes(1).ToString("o"),
+                ["displayFinancialStatus"] = "PAID", ["displayFulfillmentStatus"] = "UNFULFILLED", ["currencyCode"] = "USD",
+                ["totalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "25.00", ["currencyCode"] = "USD" } },
+                ["subtotalPriceSet"] = new JsonObject { ["shopMoney"] = new JsonObject { ["amount"] = "25.00", ["currencyCode"] = "USD" } },
+                ["customer"] = null, ["discountCodes"] = new JsonArray(), ["refunds"] = new JsonArray(),
+            };
+            h.App.Clock.Advance(TimeSpan.FromHours(1));
+            Assert.Equal(1, await RunJobAsync(h));
+            await h.ProcessAsync();
+            var paid = await h.Db(db => db.Purchases.AsNoTracking().Select(p => (PurchaseStatus?)p.Status).SingleOrDefaultAsync());
+            Assert.Equal(awardOn == StoreAwardOn.CompletedOnly ? null : PurchaseStatus.Pending, paid);
+
+            // Fulfilled while the webhooks were down: the next run back-fills the fulfilled state.
+            h.App.Clock.Advance(TimeSpan.FromHours(1));
+            shop.Orders["1"]["displayFulfillmentStatus"] = "FULFILLED";
+            shop.Orders["1"]["updatedAt"] = h.App.Clock.GetUtcNow().AddMinutes(-5).ToString("o");
+            Assert.Equal(1, await RunJobAsync(h));
+            await h.ProcessAsync();
+            var purchase = await h.Db(db => db.Purchases.AsNoTracking().SingleAsync());
+            Assert.Equal(("6001", PurchaseStatus.Completed, 25L), (purchase.OrderReference, purchase.Status, purchase.PointsEarned));
+            Assert.Equal(["orders/paid", "orders/fulfilled"], (await h.DeliveriesAsync(connection)).Select(d => d.Topic));
+            Assert.Equal(0, await RunJobAsync(h));
+        }
     }
 
     [Theory, SqliteData, PostgresData]
