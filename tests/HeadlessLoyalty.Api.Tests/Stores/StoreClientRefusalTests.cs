@@ -21,6 +21,18 @@ namespace HeadlessLoyalty.Api.Tests.Stores;
 /// </summary>
 public sealed class StoreClientRefusalTests
 {
+    /// <summary>Puts a completed order modified after the connection on the fake WooCommerce (no webhook sent), an hour on, and runs the reconciliation job, which must not fail.</summary>
+    private static async Task ReconcileWithAMissedWooOrderAsync(StoreTestApp t, long orderId, string email)
+    {
+        var order = (JsonObject)JsonNode.Parse(StoreIngestHarness.WooOrder(orderId, "completed", email, total: "10.00"))!;
+        order["date_modified_gmt"] = t.App.Clock.GetUtcNow().AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        t.Woo.Orders[orderId] = order;
+        t.App.Clock.Advance(TimeSpan.FromHours(1));
+        var program = await t.App.WithTenantAsync(t.Slug, async db => (await db.CurrentProgramAsync()).Id);
+        var run = await t.App.Services.GetRequiredService<JobRunner>().RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual);
+        Assert.True(run.Error is null, run.Error);
+    }
+
     [Theory, SqliteData, PostgresData]
     public async Task A_shopify_token_without_the_discount_scope_refuses_the_redemption_typed_and_deducts_nothing(string provider)
     {
@@ -114,13 +126,7 @@ public sealed class StoreClientRefusalTests
         Assert.Equal(1_500, await t.ApprovedAsync(member.Id));
 
         // An order the webhook missed is back-filled by the reconciliation job.
-        var order = (JsonObject)JsonNode.Parse(StoreIngestHarness.WooOrder(42, "completed", "proxy@example.com", total: "10.00"))!;
-        order["date_modified_gmt"] = t.App.Clock.GetUtcNow().AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        t.Woo.Orders[42] = order;
-        t.App.Clock.Advance(TimeSpan.FromHours(1));
-        var program = await t.App.WithTenantAsync(t.Slug, async db => (await db.CurrentProgramAsync()).Id);
-        var run = await t.App.Services.GetRequiredService<JobRunner>().RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual);
-        Assert.True(run.Error is null, run.Error);
+        await ReconcileWithAMissedWooOrderAsync(t, 42, "proxy@example.com");
         var state = await t.App.WithTenantAsync(t.Slug, db => db.StoreReconciliationStates.AsNoTracking().SingleAsync());
         Assert.Null(state.LastError);
         Assert.Equal(1, state.LastOrdersQueued);
@@ -154,15 +160,9 @@ public sealed class StoreClientRefusalTests
         var shop = StoreTestApp.Raw((await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!);
         var woo = StoreTestApp.Raw((await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!);
         t.Shopify.DeniedFields["orders"] = true; // read_orders missing
-        var order = (JsonObject)JsonNode.Parse(StoreIngestHarness.WooOrder(7, "completed", "later@example.com", total: "10.00"))!;
-        order["date_modified_gmt"] = t.App.Clock.GetUtcNow().AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        t.Woo.Orders[7] = order;
-        t.App.Clock.Advance(TimeSpan.FromHours(1));
 
-        var program = await t.App.WithTenantAsync(t.Slug, async db => (await db.CurrentProgramAsync()).Id);
-        var run = await t.App.Services.GetRequiredService<JobRunner>().RunForProgramAsync(LoyaltyJobs.StoreReconciliation, program, JobTrigger.Manual);
+        await ReconcileWithAMissedWooOrderAsync(t, 7, "later@example.com");
 
-        Assert.True(run.Error is null, run.Error);
         var states = await t.App.WithTenantAsync(t.Slug, db => db.StoreReconciliationStates.AsNoTracking().ToDictionaryAsync(s => s.ConnectionId));
         Assert.StartsWith("STORE_CREDENTIALS_INVALID", states[shop].LastError);
         Assert.Contains("lacks the scope", states[shop].LastError);
