@@ -1,3 +1,4 @@
+using HeadlessLoyalty.Api.Stores.Shopify;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using HeadlessLoyalty.Api.Jobs;
@@ -66,7 +67,7 @@ public sealed class StoreClientRefusalTests
         var row = await t.RowAsync(StoreTestApp.Raw(id));
         Assert.Null(row.ProtectedCredentials);
         Assert.Null(row.ProtectedWebhookSecret);
-        Assert.Equal(7, t.Shopify.Subscriptions.Count); // still on the store: the token could not delete them
+        Assert.Equal(ShopifyClient.WebhookTopics.Count, t.Shopify.Subscriptions.Count); // still on the store: the token could not delete them
         var audit = await t.AuditAsync(id);
         Assert.Equal(StoreAuditActions.Disconnected, audit[^1].Action);
         Assert.Contains("did not confirm", audit[^1].Detail);
@@ -103,7 +104,7 @@ public sealed class StoreClientRefusalTests
         Assert.Equal("ACTIVE", reconnected.GetProperty("connection").GetProperty("status").GetString());
         Assert.Equal(original, reconnected.GetProperty("connection").GetProperty("webhookIds").EnumerateArray().Select(x => x.GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(original, t.Shopify.Subscriptions.Keys.Order(StringComparer.Ordinal)); // adopted, none added
-        Assert.Equal(7, t.Shopify.GraphQLRequests("FindWebhook")); // one look-up per topic answered "already been taken"
+        Assert.Equal(ShopifyClient.WebhookTopics.Count, t.Shopify.GraphQLRequests("FindWebhook")); // one look-up per topic answered "already been taken"
     }
 
     [Theory, SqliteData, PostgresData]

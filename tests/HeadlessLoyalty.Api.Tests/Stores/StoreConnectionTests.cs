@@ -1,3 +1,4 @@
+using HeadlessLoyalty.Api.Stores.Shopify;
 using System.Text.Json;
 using HeadlessLoyalty.Api.Stores;
 using HeadlessLoyalty.Api.Tests.Stores.Fakes;
@@ -104,7 +105,7 @@ public sealed class StoreConnectionTests
         Assert.Empty(UserErrorsOf(shop));
         Assert.Equal("MANUAL_SETUP", shop.GetProperty("connection").GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, shop.GetProperty("webhookSecret").ValueKind); // Shopify signs with the app's client secret, known to the merchant
-        Assert.Equal(7, shop.GetProperty("connection").GetProperty("manualSetup").GetProperty("topics").GetArrayLength());
+        Assert.Equal(ShopifyClient.WebhookTopics.Count, shop.GetProperty("connection").GetProperty("manualSetup").GetProperty("topics").GetArrayLength());
         Assert.Empty(t.Shopify.Subscriptions);
 
         // Shown once: the query never shows the secret again (no such field), and a reconnect keeps the same one.
@@ -212,7 +213,7 @@ public sealed class StoreConnectionTests
         var id = (await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!;
         var shopId = (await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!;
         var hookId = Assert.Single(t.Woo.Webhooks.Keys);
-        Assert.Equal(7, t.Shopify.Subscriptions.Count);
+        Assert.Equal(ShopifyClient.WebhookTopics.Count, t.Shopify.Subscriptions.Count);
         var (member, _) = await t.MemberWithRewardAsync("keep@example.com", 1_234);
 
         t.Tick();
@@ -340,8 +341,8 @@ public sealed class StoreConnectionTests
 
         Assert.Empty(UserErrorsOf(shop));
         Assert.Equal("ACTIVE", shop.GetProperty("connection").GetProperty("status").GetString());
-        Assert.Equal(7, t.Shopify.Subscriptions.Count);
-        Assert.Equal(7, shop.GetProperty("connection").GetProperty("webhookIds").GetArrayLength());
+        Assert.Equal(ShopifyClient.WebhookTopics.Count, t.Shopify.Subscriptions.Count);
+        Assert.Equal(ShopifyClient.WebhookTopics.Count, shop.GetProperty("connection").GetProperty("webhookIds").GetArrayLength());
 
         // Reconnecting again keeps the webhooks now registered (none created twice).
         var again = await t.ConnectWooAsync();

@@ -1,3 +1,4 @@
+using HeadlessLoyalty.Api.Stores.Shopify;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HeadlessLoyalty.Api.Jobs;
@@ -148,7 +149,7 @@ public sealed class StoreRedemptionTests
     {
         await using var t = await StoreTestApp.StartAsync(provider);
         var id = (await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!;
-        Assert.Equal(["CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "LOCATIONS_CREATE", "ORDERS_PAID", "ORDERS_UPDATED", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
+        Assert.Equal(["CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "LOCATIONS_CREATE", "ORDERS_CREATE", "ORDERS_PAID", "ORDERS_UPDATED", "PRODUCTS_UPDATE", "REFUNDS_CREATE"],
             t.Shopify.Subscriptions.Values.Select(s => s.Topic).Order(StringComparer.Ordinal));
         var (member, rewardId) = await t.MemberWithRewardAsync("shopper@example.com");
         var (stranger, _) = await t.MemberWithRewardAsync("stranger@example.com");

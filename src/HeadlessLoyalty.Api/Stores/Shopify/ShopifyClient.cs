@@ -21,7 +21,7 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
 {
     /// <summary>The topics registered on connect: orders (paid, updated: fulfilment and cancellation), refunds, customers, catalog.</summary>
     public static readonly IReadOnlyList<string> WebhookTopics =
-        ["ORDERS_PAID", "ORDERS_UPDATED", "REFUNDS_CREATE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "PRODUCTS_UPDATE", "LOCATIONS_CREATE"];
+        ["ORDERS_CREATE", "ORDERS_PAID", "ORDERS_UPDATED", "REFUNDS_CREATE", "CUSTOMERS_CREATE", "CUSTOMERS_UPDATE", "PRODUCTS_UPDATE", "LOCATIONS_CREATE"];
 
     public static string CustomerGid(string customerId) =>
         customerId.StartsWith("gid://", StringComparison.Ordinal) ? customerId : $"gid://shopify/Customer/{customerId}";
