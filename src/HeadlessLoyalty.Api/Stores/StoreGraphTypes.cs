@@ -59,7 +59,7 @@ public sealed class StoreSettingsType : ObjectGraphType<StoreSettingsView>
         Field<NonNullGraphType<LongGraphType>>("minRedeemPoints").Description("Fewest points one points discount may spend (default 1,000).").Resolve(c => c.Source.MinRedeemPoints);
         Field<LongGraphType>("maxRedeemPoints").Description("Most points one points discount may spend; null: no maximum.").Resolve(c => c.Source.MaxRedeemPoints);
         Field<NonNullGraphType<StringGraphType>>("couponPrefix").Description("Prefix of points-discount codes (`POINTS` gives `POINTS-AB12CD34`).").Resolve(c => c.Source.CouponPrefix);
-        Field<NonNullGraphType<IntGraphType>>("couponValidityDays").Description("Days a points discount stays valid (1 to 90, default 7).").Resolve(c => c.Source.CouponValidityDays);
+        Field<NonNullGraphType<IntGraphType>>("couponValidityDays").Description("Days a points discount (applyPointsAtCheckout) stays usable on the store (1 to 90, default 7); unused, its points return an hour after.").Resolve(c => c.Source.CouponValidityDays);
     }
 }
 
@@ -206,7 +206,7 @@ public sealed class StoreSettingsInputType : InputObjectGraphType<StoreSettingsA
         Field<LongGraphType>("maxRedeemPoints").Description("Most points one points discount may spend (not below the minimum).");
         Field<BooleanGraphType>("clearMaxRedeemPoints").Description("True: no maximum.");
         Field<StringGraphType>("couponPrefix").Description("Prefix of points-discount codes: 1 to 20 letters or digits (stored in upper case).");
-        Field<IntGraphType>("couponValidityDays").Description("Days a points discount stays valid: 1 to 90.");
+        Field<IntGraphType>("couponValidityDays").Description("Days a points discount (applyPointsAtCheckout) stays usable on the store: 1 to 90. Applies to discounts made from then on.");
     }
 }
 

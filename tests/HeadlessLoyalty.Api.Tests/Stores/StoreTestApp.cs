@@ -64,12 +64,12 @@ public sealed class StoreTestApp : IAsyncDisposable
         });
     }
 
-    public Task<JsonElement> ConnectShopifyAsync(string? token = null, string? url = null)
+    public Task<JsonElement> ConnectShopifyAsync(string? token = null, string? url = null, object? settings = null)
     {
         Tick();
         return Admin.MutateInputAsync(Connect, "connectStore", new
         {
-            platform = "SHOPIFY", url = url ?? Shopify.Url, credentials = new { accessToken = token ?? Shopify.AccessToken, clientSecret = Shopify.ClientSecret },
+            platform = "SHOPIFY", url = url ?? Shopify.Url, credentials = new { accessToken = token ?? Shopify.AccessToken, clientSecret = Shopify.ClientSecret }, settings,
         });
     }
 

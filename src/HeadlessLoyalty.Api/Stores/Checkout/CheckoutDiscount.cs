@@ -11,7 +11,7 @@ public enum CheckoutDiscountState { Applied, Returned }
 /// <summary>
 /// Points a member applied at checkout (<c>applyPointsAtCheckout</c>): a single-use discount on one store connection,
 /// backed by a <see cref="Coupon"/> (the code, the redeem entry, and, once an order uses it, the order it was used on).
-/// Short-lived (<see cref="CheckoutOptions.DiscountLifetime"/>): unused past <see cref="ExpiresAt"/> (plus the grace for
+/// Valid for the connection's <c>couponValidityDays</c> (<see cref="CheckoutOperations.Lifetime"/>): unused past <see cref="ExpiresAt"/> (plus the grace for
 /// late deliveries), the <c>checkout-discount-expiry</c> job deletes it on the store and returns its points.
 /// </summary>
 public sealed class CheckoutDiscount : ITenantOwned

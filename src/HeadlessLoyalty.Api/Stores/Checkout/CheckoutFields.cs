@@ -27,7 +27,7 @@ public static class CheckoutFields
     public static void AddMutations(ObjectGraphType mutation)
     {
         mutation.Field<NonNullGraphType<ApplyPointsAtCheckoutPayloadType>>("applyPointsAtCheckout")
-            .Description("Turns points into a single-use discount on the store's checkout (Shopify: limited to the member's customer; WooCommerce: fixed cart, the member's email), deducting them in the same step; a store failure deducts nothing. Unused, it ends after Stores:Checkout:DiscountLifetime (2 hours) and its points return (storefront for its own member, pos, admin).")
+            .Description("Turns points into a single-use discount on the store's checkout (Shopify: limited to the member's customer; WooCommerce: fixed cart, the member's email), deducting them in the same step; a store failure deducts nothing. Unused, it ends after the store's couponValidityDays (default 7) and its points return (storefront for its own member, pos, admin).")
             .AuthorizeWithRoles(Roles.Storefront, Roles.Pos, Roles.Admin)
             .Argument<NonNullGraphType<ApplyPointsAtCheckoutInputType>>("input", "The points and the store.")
             .ResolveAsync(async c =>

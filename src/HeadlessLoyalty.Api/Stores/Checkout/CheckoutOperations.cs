@@ -22,7 +22,7 @@ namespace HeadlessLoyalty.Api.Stores.Checkout;
 /// with cause <c>checkout_return</c>).
 /// </summary>
 public sealed class CheckoutOperations(
-    LoyaltyDbContext db, TimeProvider clock, StoreCouponService stores, IOptions<CheckoutOptions> options, ILogger<CheckoutOperations> log,
+    LoyaltyDbContext db, TimeProvider clock, StoreCouponService stores, ILogger<CheckoutOperations> log,
     StoreDiscountUsage usage)
 {
     public const string ApplyOperation = "applyPointsAtCheckout";
@@ -33,6 +33,9 @@ public sealed class CheckoutOperations(
     /// end whose webhook arrives late still finds its coupon issued (the coupon's own expiry is the store's end plus this).
     /// </summary>
     public static readonly TimeSpan ReturnGrace = TimeSpan.FromHours(1);
+
+    /// <summary>How long a checkout discount stays usable on the store: the connection's <c>couponValidityDays</c> (1 to 90, default 7).</summary>
+    public static TimeSpan Lifetime(StoreConnection connection) => TimeSpan.FromDays(connection.CouponValidityDays);
 
     /// <summary>The member's checkout on <paramref name="connectionId"/> (default: the member's store).</summary>
     public async Task<CheckoutQuote> QuoteAsync(Guid memberId, Guid? connectionId, CancellationToken ct)
@@ -88,10 +91,10 @@ public sealed class CheckoutOperations(
             Id = Guid.CreateVersion7(now), MemberId = member.Id, RewardId = reward.Id, Code = code, Kind = RewardKind.FixedAmountCoupon,
             Value = value, Currency = currency, PointsSpent = input.Points, Status = CouponStatus.Issued, IssuedAt = now,
             // Our coupon outlives the store's code by the grace, so a late delivery of an order placed in time still marks it used.
-            ExpiresAt = now + options.Value.DiscountLifetime + ReturnGrace, RedeemEntryId = spent.Entry.Id, Actor = actor,
+            ExpiresAt = now + Lifetime(connection) + ReturnGrace, RedeemEntryId = spent.Entry.Id, Actor = actor,
         };
         db.Coupons.Add(coupon);
-        var endsAt = now + options.Value.DiscountLifetime;
+        var endsAt = now + Lifetime(connection);
         coupon.StoreCouponId = await reservation.CreateAsync(db,
             new StoreCoupon(coupon.Id, member.Id, member.Email, code, RewardKind.FixedAmountCoupon, value, currency, endsAt), ct);
         var discount = new CheckoutDiscount

@@ -40,7 +40,7 @@ public sealed class CheckoutExpiryStoreTests
 
         var coupon = await CouponAsync(c, code);
         Assert.Equal((CouponStatus.Used, "5560001"), (coupon.Status, coupon.UsedOnOrder));
-        c.T.App.Clock.Advance(TimeSpan.FromHours(4));
+        c.T.App.Clock.Advance(CheckoutTestApp.PastReturn);
         Assert.Equal(0, await c.RunExpiryAsync());
         Assert.Equal(1_000, await c.T.ApprovedAsync(c.Member.Id));
         Assert.Equal(0, await c.T.App.WithTenantAsync(c.T.Slug, db => db.Purchases.CountAsync()));
@@ -54,7 +54,7 @@ public sealed class CheckoutExpiryStoreTests
         var unused = await ApplyAsync(c, 1_000, "su-2");
         c.T.Shopify.UseDiscount(used); // checked out with it; the order webhook never arrives
 
-        c.T.App.Clock.Advance(TimeSpan.FromHours(4));
+        c.T.App.Clock.Advance(CheckoutTestApp.PastReturn);
         Assert.Equal(1, await c.RunExpiryAsync());
 
         Assert.Equal(1_000, await c.T.ApprovedAsync(c.Member.Id)); // 2,000 - 1,000 - 1,000 + 1,000 back
@@ -73,7 +73,7 @@ public sealed class CheckoutExpiryStoreTests
     {
         await using var c = await CheckoutTestApp.StartAsync(provider);
         var code = await ApplyAsync(c, 1_000, "un-1");
-        c.T.App.Clock.Advance(TimeSpan.FromHours(4));
+        c.T.App.Clock.Advance(CheckoutTestApp.PastReturn);
 
         c.T.Shopify.FailNext(500, times: 4); // the first try and the three retries
         Assert.Equal(0, await c.RunExpiryAsync());
@@ -86,7 +86,7 @@ public sealed class CheckoutExpiryStoreTests
 
         // A second discount on a store that stays down: held, then returned once the limit has passed, audited.
         var second = await ApplyAsync(c, 1_000, "un-2");
-        c.T.App.Clock.Advance(TimeSpan.FromHours(4));
+        c.T.App.Clock.Advance(CheckoutTestApp.PastReturn);
         c.T.Shopify.FailNext(500, times: 4);
         Assert.Equal(0, await c.RunExpiryAsync());
         c.T.App.Clock.Advance(CheckoutOperations.UnansweredStoreLimit);
@@ -103,7 +103,7 @@ public sealed class CheckoutExpiryStoreTests
     public async Task On_woocommerce_the_expiry_reads_the_coupons_usage_count(string provider)
     {
         await using var t = await StoreTestApp.StartAsync(provider);
-        await t.ConnectWooAsync();
+        await t.ConnectWooAsync(settings: new { couponValidityDays = 1 });
         var member = await t.App.EnrollAsync(t.Slug, "woo.user@example.com", "Wo", "O");
         await t.App.AdjustAsync(t.Slug, member.Id, 2_000);
         using var shopper = t.App.CreateClient(t.App.MintToken(t.Slug, Roles.Storefront, member.Id, lifetime: TimeSpan.FromDays(1)));
@@ -117,7 +117,7 @@ public sealed class CheckoutExpiryStoreTests
         var unused = await Apply(1_000, "w-2");
         t.Woo.UseCoupon(used, "woo.user@example.com");
 
-        t.App.Clock.Advance(TimeSpan.FromHours(4));
+        t.App.Clock.Advance(CheckoutTestApp.PastReturn);
         var runs = await t.App.Services.GetRequiredService<HeadlessLoyalty.Api.Jobs.JobRunner>()
             .RunForAllProgramsAsync(HeadlessLoyalty.Api.Jobs.LoyaltyJobs.CheckoutDiscountExpiry, HeadlessLoyalty.Api.Jobs.JobTrigger.Manual);
         Assert.Equal(1, runs.Sum(r => r.Processed));

@@ -38,10 +38,16 @@ internal sealed class CheckoutTestApp : IAsyncDisposable
 
     public Guid Connection => StoreTestApp.Raw(ConnectionId);
 
+    /// <summary>How long the test store's checkout discounts live (its couponValidityDays is 1).</summary>
+    public static readonly TimeSpan DiscountLifetime = TimeSpan.FromDays(1);
+
+    /// <summary>Past a discount's end and the return grace: the checkout-discount-expiry job takes it.</summary>
+    public static readonly TimeSpan PastReturn = DiscountLifetime + HeadlessLoyalty.Api.Stores.Checkout.CheckoutOperations.ReturnGrace + TimeSpan.FromHours(1);
+
     public static async Task<CheckoutTestApp> StartAsync(string provider)
     {
         var t = await StoreTestApp.StartAsync(provider);
-        var id = (await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var id = (await t.ConnectShopifyAsync(settings: new { couponValidityDays = 1 })).GetProperty("connection").GetProperty("id").GetString()!;
         var member = await t.App.EnrollAsync(t.Slug, "shopper@example.com", "Sam", "Shopper");
         await t.App.AdjustAsync(t.Slug, member.Id, 2_000);
         await t.LinkCustomerAsync(member.Id, StoreTestApp.Raw(id), CustomerId);

@@ -86,7 +86,7 @@ public sealed class CheckoutTests
         var code = discount.GetProperty("code").GetString()!;
         Assert.StartsWith("POINTS-", code);
         Assert.Equal((1_200, 60.00m, "APPLIED"), (discount.GetProperty("points").GetInt64(), discount.GetProperty("value").GetProperty("amount").GetDecimal(), discount.GetProperty("status").GetString()));
-        Assert.Equal(c.T.App.Clock.GetUtcNow().AddHours(2).UtcDateTime, discount.GetProperty("expiresAt").GetDateTime().ToUniversalTime());
+        Assert.Equal((c.T.App.Clock.GetUtcNow() + CheckoutTestApp.DiscountLifetime).UtcDateTime, discount.GetProperty("expiresAt").GetDateTime().ToUniversalTime());
         Assert.Equal((800, 1_200), (applied.GetProperty("balance").GetProperty("approved").GetInt64(), applied.GetProperty("balance").GetProperty("spent").GetInt64()));
         Assert.Equal(code, replay.GetProperty("discount").GetProperty("code").GetString());
         var onStore = Assert.Single(c.T.Shopify.Discounts.Values);
@@ -108,10 +108,11 @@ public sealed class CheckoutTests
         var row = await c.T.App.WithTenantAsync(c.T.Slug, db => db.CheckoutDiscounts.AsNoTracking().SingleAsync());
         Assert.Equal(coupon.Id, row.CouponId);
         Assert.Equal(coupon.RedeemEntryId, await c.T.App.WithTenantAsync(c.T.Slug, db => db.LedgerEntries.Where(e => e.SourceReference == $"checkout:{code}").Select(e => (Guid?)e.Id).SingleAsync()));
-        c.T.App.Clock.Advance(TimeSpan.FromHours(4));
+        c.T.App.Clock.Advance(CheckoutTestApp.PastReturn);
         Assert.Equal(0, await c.RunExpiryAsync());
         Assert.Equal(800, await c.T.ApprovedAsync(c.Member.Id));
-        Assert.Empty((await shopper.FieldAsync(CheckoutTestApp.CheckoutQuery, "checkout")).GetProperty("openDiscounts").EnumerateArray());
+        using var later = c.Storefront(); // the first token has expired meanwhile
+        Assert.Empty((await later.FieldAsync(CheckoutTestApp.CheckoutQuery, "checkout")).GetProperty("openDiscounts").EnumerateArray());
     }
 
     [Theory, SqliteData, PostgresData]
@@ -146,7 +147,7 @@ public sealed class CheckoutTests
         Assert.Single(c.T.Shopify.Discounts);
 
         // Ended on the store but within the grace for late order deliveries: nothing returns yet.
-        c.T.App.Clock.Advance(TimeSpan.FromHours(2.5));
+        c.T.App.Clock.Advance(CheckoutTestApp.DiscountLifetime + TimeSpan.FromHours(0.5));
         Assert.Equal(0, await c.RunExpiryAsync());
         Assert.Equal(1_000, await c.T.ApprovedAsync(c.Member.Id));
 

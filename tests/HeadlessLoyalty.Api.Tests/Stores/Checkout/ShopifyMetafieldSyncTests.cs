@@ -125,7 +125,7 @@ public sealed class ShopifyMetafieldSyncTests
         Assert.Equal("500", c.T.Shopify.Metafields[Balance(CheckoutTestApp.CustomerId)]);
 
         // Past the discount's lifetime and the grace for late orders: the job returns the points.
-        c.T.App.Clock.Advance(TimeSpan.FromHours(4));
+        c.T.App.Clock.Advance(CheckoutTestApp.PastReturn);
         Assert.Equal(1, await c.RunExpiryAsync());
         Assert.Equal(1, await SyncAsync(c));
         Assert.Equal("2000", c.T.Shopify.Metafields[Balance(CheckoutTestApp.CustomerId)]);
