@@ -178,9 +178,7 @@ public sealed class CheckoutOperations(
         WriteTransaction.RunAsync(db, async token =>
         {
             var now = clock.GetUtcNow();
-            var discount = await db.CheckoutDiscounts.FirstAsync(d => d.Id == discountId, token);
-            var coupon = await db.Coupons.FirstAsync(c => c.Id == discount.CouponId, token);
-            if (discount.State != CheckoutDiscountState.Applied || coupon.Status == CouponStatus.Used)
+            if (await OpenAsync(discountId, token) is not var (_, coupon))
                 return false;
             coupon.Status = CouponStatus.Used;
             coupon.UsedAt = now;
@@ -197,10 +195,7 @@ public sealed class CheckoutOperations(
         WriteTransaction.RunAsync(db, async token =>
         {
             var now = clock.GetUtcNow();
-            var discount = await db.CheckoutDiscounts.FirstAsync(d => d.Id == discountId, token);
-            var coupon = await db.Coupons.FirstAsync(c => c.Id == discount.CouponId, token);
-            // An order reported meanwhile wins: the coupon is used (its concurrency token makes one of the two retry).
-            if (discount.State != CheckoutDiscountState.Applied || coupon.Status == CouponStatus.Used)
+            if (await OpenAsync(discountId, token) is not var (discount, coupon))
                 return false;
             if (coupon.Status == CouponStatus.Issued)
                 coupon.Status = CouponStatus.Expired;
@@ -217,6 +212,17 @@ public sealed class CheckoutOperations(
                 + (deleteFailure is null ? "; deleted on the store" : $"; the store did not delete it: {deleteFailure}"), now);
             return true;
         }, ct);
+
+    /// <summary>
+    /// The discount and its coupon, tracked, while still open (applied, its coupon not used); null once an order or an
+    /// earlier run settled it (an order reported meanwhile wins: the coupon's concurrency token makes one of the two retry).
+    /// </summary>
+    private async Task<(CheckoutDiscount Discount, Coupon Coupon)?> OpenAsync(Guid discountId, CancellationToken ct)
+    {
+        var discount = await db.CheckoutDiscounts.FirstAsync(d => d.Id == discountId, ct);
+        var coupon = await db.Coupons.FirstAsync(c => c.Id == discount.CouponId, ct);
+        return discount.State != CheckoutDiscountState.Applied || coupon.Status == CouponStatus.Used ? null : (discount, coupon);
+    }
 
     /// <summary>The connection named (any status but must exist), else the member's store (<see cref="StoreCouponService.RouteAsync"/>).</summary>
     private async Task<(StoreConnection Connection, string? CustomerId)> ConnectionAsync(Guid memberId, Guid? connectionId, CancellationToken ct)
