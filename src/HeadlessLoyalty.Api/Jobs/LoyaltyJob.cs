@@ -63,7 +63,7 @@ public static class LoyaltyJobs
         (_, _, _) => throw new InvalidOperationException("store-reconciliation runs with services."),
         (sp, db, clock, ct) => sp.GetRequiredService<Stores.Ingest.StoreReconciliation>().RunForProgramAsync(db, clock, ct));
 
-    /// <summary>Every 10 minutes by default: a checkout discount lives 2 hours, and its points should come back soon after it ends.</summary>
+    /// <summary>Every 10 minutes by default: a checkout discount's points should come back soon after it ends (the store's couponValidityDays plus an hour).</summary>
     public static readonly LoyaltyJob CheckoutDiscountExpiry = new("checkout-discount-expiry",
         "Returns the points of checkout discounts (applyPointsAtCheckout) unused an hour after they ended: deletes each on its store, marks its coupon expired and credits the points back (once per discount).",
         (_, _, _) => throw new InvalidOperationException("checkout-discount-expiry runs with the scope's services."),

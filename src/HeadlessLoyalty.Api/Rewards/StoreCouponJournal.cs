@@ -67,8 +67,13 @@ public sealed class StoreCouponReservation
     {
         if (Target is null)
             return null;
-        var intent = await db.StoreCouponIntents.FirstOrDefaultAsync(i => i.Id == IntentId, ct);
-        if (intent is null || intent.Abandoned)
+        // Write the row first: it stays locked until the transaction ends (PostgreSQL and SQL Server row lock; SQLite's
+        // transaction holds the database), so recovery cannot abandon it while the store call is in flight: it waits,
+        // then finds the row gone (committed) or finds a coupon on the store to delete (rolled back).
+        var locked = await db.StoreCouponIntents.Where(i => i.Id == IntentId && !i.Abandoned)
+            .ExecuteUpdateAsync(x => x.SetProperty(i => i.Version, i => i.Version + 1), ct);
+        var intent = locked == 1 ? await db.StoreCouponIntents.FirstOrDefaultAsync(i => i.Id == IntentId, ct) : null;
+        if (intent is null)
             throw new StoreCouponFailedException("the redemption took so long that store-coupon-recovery gave it up; try again");
         CreateAttempted = true;
         StoreCouponId = await _stores.CreateAsync(Target, coupon, StoreCouponId, ct);
@@ -222,8 +227,9 @@ public static class StoreCouponJournal
     public static async Task<int> RecoverAsync(LoyaltyDbContext db, TimeProvider clock, IStoreCoupons stores, TimeSpan grace, ILogger log, CancellationToken ct = default)
     {
         var cutoff = clock.GetUtcNow() - grace;
+        // Fewest failed attempts first: a store that keeps failing cannot hold back the others' orphans.
         var due = await db.StoreCouponIntents.AsNoTracking().Where(i => i.CreatedAt <= cutoff)
-            .OrderBy(i => i.CreatedAt).Select(i => i.Id).Take(RecoveryBatch).ToListAsync(ct);
+            .OrderBy(i => i.Attempts).ThenBy(i => i.CreatedAt).Select(i => i.Id).Take(RecoveryBatch).ToListAsync(ct);
         var deleted = 0;
         foreach (var id in due)
         {

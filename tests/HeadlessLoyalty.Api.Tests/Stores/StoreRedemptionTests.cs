@@ -267,8 +267,8 @@ public sealed class StoreRedemptionTests
     }
 
     /// <summary>
-    /// Shopify creates the discount but the answer is lost; the retry is refused (the code is taken), so the redemption
-    /// fails with nothing deducted while the discount lives on Shopify. store-coupon-recovery looks the code up
+    /// Shopify creates the discount but every answer is lost (the create and its three retries), so the redemption fails
+    /// with nothing deducted while the discount lives on Shopify. store-coupon-recovery looks the code up
     /// (codeDiscountNodeByCode) and deletes it; a committed redemption's discount is never touched.
     /// </summary>
     [Theory, SqliteData, PostgresData]
@@ -280,7 +280,7 @@ public sealed class StoreRedemptionTests
         await t.LinkCustomerAsync(member.Id, StoreTestApp.Raw(id), "7002");
         var issued = await t.RedeemAsync(member, rewardId, "kept-1");
         Assert.Empty(UserErrorsOf(issued));
-        t.Shopify.LoseNextResponses(1);
+        t.Shopify.LoseNextResponses(4);
 
         var failed = await t.RedeemAsync(member, rewardId, "lost-1");
 
@@ -293,6 +293,30 @@ public sealed class StoreRedemptionTests
         Assert.Equal(issued.GetProperty("coupon").GetProperty("code").GetString(), (string?)kept["code"]);
         Assert.Equal(1, t.Shopify.GraphQLRequests("codeDiscountNodeByCode"));
         Assert.Equal(0, await RecoverAfterGraceAsync(t));
+    }
+
+    /// <summary>
+    /// Shopify creates the discount but the answer is lost once: the retry is refused (the code is taken) and the
+    /// discount is looked up by code and adopted, so the redemption goes through with exactly one discount.
+    /// </summary>
+    [Theory, SqliteData, PostgresData]
+    public async Task A_shopify_discount_whose_answer_was_lost_once_is_adopted_by_its_retry(string provider)
+    {
+        await using var t = await StoreTestApp.StartAsync(provider);
+        var id = (await t.ConnectShopifyAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var (member, rewardId) = await t.MemberWithRewardAsync("adopt.shop@example.com");
+        await t.LinkCustomerAsync(member.Id, StoreTestApp.Raw(id), "7003");
+        t.Shopify.LoseNextResponses(1);
+
+        var redeemed = await t.RedeemAsync(member, rewardId, "adopt-1");
+
+        Assert.Empty(UserErrorsOf(redeemed));
+        var (nodeId, discount) = Assert.Single(t.Shopify.Discounts);
+        Assert.Equal(redeemed.GetProperty("coupon").GetProperty("code").GetString(), (string?)discount["code"]);
+        Assert.Equal(2, t.Shopify.GraphQLRequests("discountCodeBasicCreate"));
+        Assert.Equal(1_500, await t.ApprovedAsync(member.Id));
+        var stored = await t.App.WithTenantAsync(t.Slug, db => db.Coupons.AsNoTracking().SingleAsync(c => c.MemberId == member.Id));
+        Assert.EndsWith($":{nodeId}", stored.StoreCouponId);
     }
 
     /// <summary>A replay is answered from its key even when the member could no longer be routed (a second store connected since).</summary>

@@ -125,9 +125,9 @@ public sealed class StoreDeliveryProcessor(IServiceScopeFactory scopes, TimeProv
                 .SetProperty(d => d.Status, outcome.Status)
                 .SetProperty(d => d.DedupeKey, d => failed ? null : d.DedupeKey)
                 // A finished receipt keeps the email's hash, never the address: the raw body (billing email, phone, name)
-                // is blanked once processed, ignored or skipped. A FAILED one keeps it, to be diagnosed, until the
-                // retention deletes it (its resend is a new row that is blanked in turn).
-                .SetProperty(d => d.Body, d => failed ? d.Body : "")
+                // is blanked whatever the outcome, FAILED included (its reason, order id and email hash stay; a replay
+                // comes with the store's resend or the reconciliation back-fill, which bring their own body).
+                .SetProperty(d => d.Body, "")
                 .SetProperty(d => d.Reason, Bound(outcome.Reason))
                 .SetProperty(d => d.ProcessedAt, done)
                 .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);

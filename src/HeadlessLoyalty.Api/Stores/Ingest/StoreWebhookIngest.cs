@@ -86,7 +86,8 @@ public static class StoreWebhookIngest
         var text = Encoding.UTF8.GetString(body);
         if (facts.Error is { } error)
         {
-            await InsertAsync(db, Receipt(target, topic, deliveryId, eventId, null, null, null, text, StoreDeliveryStatus.Failed, error, now), ct);
+            // Not even parseable: nothing replays it, and the body may still carry an address; the reason says what was wrong.
+            await InsertAsync(db, Receipt(target, topic, deliveryId, eventId, null, null, null, "", StoreDeliveryStatus.Failed, error, now), ct);
             return Answer(200, "Recorded as failed: " + error);
         }
         if (!target.IsLive)

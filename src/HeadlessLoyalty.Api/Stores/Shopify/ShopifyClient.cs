@@ -124,6 +124,11 @@ public sealed class ShopifyClient(IHttpClientFactory factory, IOptions<StoresOpt
         };
         var data = await QueryAsync(shopUrl, credentials, mutation, new { basicCodeDiscount = input }, ct);
         var result = data["discountCodeBasicCreate"];
+        // The code taken: our own earlier try whose answer was lost (the retry of a timed-out create). Our codes are
+        // reserved and random, so a discount with this code is that try's: adopt it rather than fail and leave it free.
+        if (result?["userErrors"] is JsonArray errors && errors.Any(e => (string?)e?["code"] == "TAKEN")
+            && await FindDiscountByCodeAsync(shopUrl, credentials, discount.Code, ct) is { } existing)
+            return existing;
         ThrowOnUserErrors(result, "create the discount");
         return (string?)result?["codeDiscountNode"]?["id"] ?? throw new StoreUnreachableException("Shopify created no discount.");
     }
