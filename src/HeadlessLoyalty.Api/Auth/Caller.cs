@@ -16,6 +16,8 @@ public sealed class Caller
     public IReadOnlyList<string> Roles { get; private set; } = [];
     /// <summary>Set for storefront tokens only.</summary>
     public Guid? MemberId { get; private set; }
+    /// <summary>Set for Shopify POS session tokens only: the store connection the till belongs to.</summary>
+    public Guid? StoreConnectionId { get; private set; }
 
     public bool IsInRole(string role) => Roles.Contains(role);
 
@@ -24,10 +26,10 @@ public sealed class Caller
         ? $"{ActorPrecedence.FirstOrDefault(IsInRole) ?? Roles.FirstOrDefault() ?? "user"}:{Subject}"
         : "anonymous";
 
-    public void Set(Guid programId, string programSlug, string subject, IReadOnlyList<string> roles, Guid? memberId)
+    public void Set(Guid programId, string programSlug, string subject, IReadOnlyList<string> roles, Guid? memberId, Guid? storeConnectionId = null)
     {
         if (IsAuthenticated)
             throw new InvalidOperationException("The caller of a scope cannot change once set.");
-        (IsAuthenticated, ProgramId, ProgramSlug, Subject, Roles, MemberId) = (true, programId, programSlug, subject, roles, memberId);
+        (IsAuthenticated, ProgramId, ProgramSlug, Subject, Roles, MemberId, StoreConnectionId) = (true, programId, programSlug, subject, roles, memberId, storeConnectionId);
     }
 }

@@ -22,4 +22,6 @@ public static class LoyaltyClaims
     public const string Role = "role";
     /// <summary>Storefront tokens only: the member the shopper is.</summary>
     public const string MemberId = "member_id";
+    /// <summary>Shopify POS session tokens only: the store connection (its id) whose app signed the token: the till's store.</summary>
+    public const string StoreConnection = "store_connection";
 }

@@ -40,7 +40,8 @@ public static class CallerResolution
         scope.GetRequiredService<TenantContext>().Set(program.Id);
         if (memberId is { } id && !await MemberExistsAsync(scope, program.Id, id, cancellationToken))
             return new("INVALID_TOKEN", "The storefront token's member does not exist in its program.");
-        scope.GetRequiredService<Caller>().Set(program.Id, program.Slug, subject, roles, memberId);
+        Guid? storeConnection = Guid.TryParse(user.FindFirst(LoyaltyClaims.StoreConnection)?.Value, out var connection) ? connection : null;
+        scope.GetRequiredService<Caller>().Set(program.Id, program.Slug, subject, roles, memberId, storeConnection);
         return null;
     }
 

@@ -16,6 +16,6 @@ internal sealed class CallerScopeInitializer : IGraphQLScopeInitializer
             child.GetRequiredService<TenantContext>().Set(programId);
         var caller = parent.GetRequiredService<Caller>();
         if (caller.IsAuthenticated)
-            child.GetRequiredService<Caller>().Set(caller.ProgramId, caller.ProgramSlug, caller.Subject, caller.Roles, caller.MemberId);
+            child.GetRequiredService<Caller>().Set(caller.ProgramId, caller.ProgramSlug, caller.Subject, caller.Roles, caller.MemberId, caller.StoreConnectionId);
     }
 }

@@ -41,6 +41,13 @@ public static class PosFields
                     var memberId = await RewardFields.MemberIdAsync(c, db, input.Member);
                     Guid? rewardId = input.RewardId is null ? null : ResolveContextExtensions.ParseGlobalId(input.RewardId, RewardType.TypeName, "rewardId");
                     Guid? connectionId = input.ConnectionId is null ? null : ResolveContextExtensions.ParseGlobalId(input.ConnectionId, StoreConnectionType.TypeName, "connectionId");
+                    // A Shopify POS session token belongs to one store's till: that store is the redemption's, always.
+                    if (c.Caller().StoreConnectionId is { } till)
+                    {
+                        if (connectionId is { } named && named != till)
+                            return new RedeemAtPosResult(null, [new(ErrorCodes.Forbidden, "A Shopify POS session redeems at its own store only.", "connectionId")]);
+                        connectionId = till;
+                    }
                     var payload = await PosOperations.RedeemAsync(db, c.Clock(), c.Caller().Actor,
                         new RedeemAtPosInput(memberId, rewardId, input.Points, connectionId, input.LocationId, input.TransactionReference), input.IdempotencyKey, c.CancellationToken);
                     return new RedeemAtPosResult(payload, []);
@@ -69,7 +76,7 @@ public sealed class RedeemAtPosInputType : InputObjectGraphType<RedeemAtPosArgs>
         Field<NonNullGraphType<MemberLookupInputType>>("member").Description("The member, by id, email, member code or number.");
         Field<IdGraphType>("rewardId").Description("Global id of a reward: its cost is spent (a points discount takes `points`).");
         Field<LongGraphType>("points").Description("Points to spend (without a reward), or a points discount's choice.");
-        Field<IdGraphType>("connectionId").Description("The store connection of the till: refused while it is paused or disconnected; points without a reward must lie within its min/max points and are worth points x its pointValue; named in the event and written to its audit log.");
+        Field<IdGraphType>("connectionId").Description("The store connection of the till (a Shopify POS session token's own store by default; naming another is FORBIDDEN): refused while it is paused or disconnected; points without a reward must lie within its min/max points and are worth points x its pointValue; named in the event and written to its audit log.");
         Field<StringGraphType>("locationId").Description("The till's location id (e.g. a Shopify location), named in the event.");
         Field<NonNullGraphType<StringGraphType>>("transactionReference").Description("The POS transaction (sale) the points pay for, at most 100 characters.");
         Field<NonNullGraphType<StringGraphType>>("idempotencyKey").Description("Retry key (required): a retry returns the first result and spends nothing more.");

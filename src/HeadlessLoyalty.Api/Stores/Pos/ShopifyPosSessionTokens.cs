@@ -65,6 +65,7 @@ public sealed class ShopifyPosSessionTokenHandler(
                 new(LoyaltyClaims.Subject, $"shopify-pos:{user}@{new Uri(url).Authority}"),
                 new(LoyaltyClaims.Program, slug),
                 new(LoyaltyClaims.Role, Roles.Pos),
+                new(LoyaltyClaims.StoreConnection, candidate.Id.ToString("D")),
             ], SchemeName, LoyaltyClaims.Subject, LoyaltyClaims.Role);
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
         }

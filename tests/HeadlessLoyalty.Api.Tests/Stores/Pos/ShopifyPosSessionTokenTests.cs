@@ -4,6 +4,7 @@ using System.Text;
 using HeadlessLoyalty.Api.Auth;
 using HeadlessLoyalty.Api.Tests.Events.Live;
 using HeadlessLoyalty.Api.Tests.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using static HeadlessLoyalty.Api.Tests.GraphQL.GraphQLClient;
@@ -68,6 +69,35 @@ public sealed class ShopifyPosSessionTokenTests
         using var own = t.App.CreateClient(t.App.MintToken(t.Slug, Roles.Pos));
         using var ownResult = await own.PostGraphQLAsync("{ posCustomers(search: \"till@example.com\") { email } }");
         Assert.Equal(HttpStatusCode.OK, ownResult.Status);
+    }
+
+    /// <summary>
+    /// A POS session token belongs to its shop's till: redeemAtPos without a connection redeems at that store (so a paused
+    /// store refuses and the redemption is in its audit log), and naming another store is FORBIDDEN.
+    /// </summary>
+    [Theory, SqliteData, PostgresData]
+    public async Task A_session_redeems_at_its_own_store_only(string provider)
+    {
+        await using var t = await StartAsync(provider);
+        var shopId = (await t.Admin.FieldAsync("{ storeConnections { id platform } }", "storeConnections")).EnumerateArray()
+            .Single(c => c.GetProperty("platform").GetString() == "SHOPIFY").GetProperty("id").GetString()!;
+        var wooId = (await t.ConnectWooAsync()).GetProperty("connection").GetProperty("id").GetString()!;
+        var member = (await t.App.WithTenantAsync(t.Slug, db => db.Members.AsNoTracking().SingleAsync(m => m.Email == "till@example.com"))).Id;
+        await t.App.AdjustAsync(t.Slug, member, 2_000);
+        using var till = t.App.CreateClient(SessionToken(t));
+        const string redeem = "mutation($input: RedeemAtPosInput!) { redeemAtPos(input: $input) { points userErrors { code field } } }";
+        Task<System.Text.Json.JsonElement> Redeem(string key, string? connectionId = null) => till.FieldAsync(redeem, "redeemAtPos",
+            new { input = new { member = new { email = "till@example.com" }, points = 1_000, connectionId, transactionReference = $"sale-{key}", idempotencyKey = key } });
+
+        Assert.Equal(["FORBIDDEN:connectionId"], UserErrorsOf(await Redeem("other", wooId)));
+        await t.StoreMutationAsync("pauseStore", shopId);
+        Assert.Equal(["STORE_PAUSED:"], UserErrorsOf(await Redeem("paused")));
+        await t.StoreMutationAsync("resumeStore", shopId);
+        Assert.Empty(UserErrorsOf(await Redeem("ok")));
+
+        Assert.Equal(1_000, await t.ApprovedAsync(member));
+        Assert.Single(await t.AuditAsync(shopId), a => a.Action == HeadlessLoyalty.Api.Stores.StoreAuditActions.RedeemedAtPos);
+        Assert.DoesNotContain(await t.AuditAsync(wooId), a => a.Action == HeadlessLoyalty.Api.Stores.StoreAuditActions.RedeemedAtPos);
     }
 
     [Theory, SqliteData, PostgresData]
