@@ -201,6 +201,28 @@ public static class RewardOperations
         }, ct);
     }
 
+    /// <summary>
+    /// Gives a coupon's use on <paramref name="orderReference"/> back (the store cancelled that order and counts the code
+    /// unused again, as WooCommerce does): Used on that order becomes Issued again. False when it was not used on that
+    /// order (unknown code, another order, never used): nothing changes.
+    /// </summary>
+    public static Task<bool> ReleaseUseAsync(LoyaltyDbContext db, TimeProvider clock, string code, string orderReference, CancellationToken ct = default)
+    {
+        var normalized = code.Trim().ToUpperInvariant();
+        var order = orderReference.Trim();
+        return WriteTransaction.RunAsync(db, async token =>
+        {
+            var coupon = await db.Coupons.FirstOrDefaultAsync(c => c.Code == normalized, token);
+            if (coupon is not { Status: CouponStatus.Used } || coupon.UsedOnOrder != order)
+                return false;
+            coupon.Status = CouponStatus.Issued;
+            coupon.UsedAt = null;
+            coupon.UsedOnOrder = null;
+            coupon.Version++;
+            return true;
+        }, ct);
+    }
+
     /// <summary>Coupons issued and coupons used, per member (one query for a whole page of members).</summary>
     public static async Task<Dictionary<Guid, (int Claimed, int Used)>> CountsAsync(LoyaltyDbContext db, IReadOnlyCollection<Guid> memberIds, CancellationToken ct = default) =>
         (await db.Coupons.AsNoTracking().Where(c => memberIds.Contains(c.MemberId))

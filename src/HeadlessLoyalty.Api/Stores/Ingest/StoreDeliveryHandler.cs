@@ -106,6 +106,17 @@ public static class StoreDeliveryHandler
             notes.AddRange(couponNotes);
             couponsMarked = marked;
         }
+        else if (status is "cancelled" or "failed")
+        {
+            // WooCommerce gives a cancelled order's coupon use back: ours becomes unused again (the checkout-discount
+            // expiry then returns its points unless another order uses it).
+            foreach (var code in StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code")).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+                if (await RewardOperations.ReleaseUseAsync(c.Db, c.Clock, code, id, c.Ct))
+                {
+                    notes.Add($"coupon {code.ToUpperInvariant()} no longer used (order {status})");
+                    couponsMarked++;
+                }
+        }
 
         // Refunds ride on order.updated: the refunds array (negative totals) and the refunded status.
         var refunds = StoreJson.Array(order, "refunds")

@@ -61,6 +61,28 @@ public sealed class StoreIngestFixesTests
         Assert.Contains($"coupon {c["c4"].Code} used", shop.Single(d => d.ResourceId == "2002").Reason);
     }
 
+    /// <summary>WooCommerce gives a cancelled order's coupon use back: our coupon used on it is unused again (another order's stays used).</summary>
+    [Theory, SqliteData, PostgresData]
+    public async Task A_cancelled_woocommerce_order_gives_its_coupon_use_back(string provider)
+    {
+        await using var h = await StartAsync(provider, awardOn: StoreAwardOn.CompletedOnly);
+        var c = await CouponsAsync(h, "cancel@example.com", 2);
+        await h.PostWooAsync(h.Woo, WooOrder(3001, "on-hold", "cancel@example.com", coupons: [c["c0"].Code]));
+        await h.PostWooAsync(h.Woo, WooOrder(3002, "processing", "cancel@example.com", coupons: [c["c1"].Code]));
+        await h.ProcessAsync();
+        Assert.Equal((CouponStatus.Used, CouponStatus.Used), (await StatusAsync(h, c["c0"]), await StatusAsync(h, c["c1"])));
+
+        await h.PostWooAsync(h.Woo, WooOrder(3001, "cancelled", "cancel@example.com", coupons: [c["c0"].Code]));
+        // A cancelled order naming a coupon another order used does not release it.
+        await h.PostWooAsync(h.Woo, WooOrder(3003, "cancelled", "cancel@example.com", coupons: [c["c1"].Code]));
+        await h.ProcessAsync();
+
+        Assert.Equal((CouponStatus.Issued, CouponStatus.Used), (await StatusAsync(h, c["c0"]), await StatusAsync(h, c["c1"])));
+        var receipt = (await h.DeliveriesAsync(h.Woo)).Single(d => d.ResourceId == "3001" && d.Reason!.Contains("cancelled"));
+        Assert.Equal(StoreDeliveryStatus.Processed, receipt.Status);
+        Assert.Contains($"coupon {c["c0"].Code} no longer used", receipt.Reason);
+    }
+
     [Theory, SqliteData, PostgresData]
     public async Task A_failed_delivery_resent_after_the_cause_is_fixed_is_processed_and_awards_once(string provider)
     {
