@@ -172,10 +172,8 @@ public static class StoreCouponJournal
             var code = await RewardOperations.NewCouponCodeAsync(db, prefix, ct);
             if (target is null)
                 return new StoreCouponReservation(stores, code, null, null);
-            var intent = new StoreCouponIntent
-            {
-                Id = Guid.CreateVersion7(clock.GetUtcNow()), MemberId = memberId, Code = code, Target = target, CreatedAt = clock.GetUtcNow(),
-            };
+            var now = clock.GetUtcNow();
+            var intent = new StoreCouponIntent { Id = Guid.CreateVersion7(now), MemberId = memberId, Code = code, Target = target, CreatedAt = now };
             db.ChangeTracker.Clear();
             db.StoreCouponIntents.Add(intent);
             try

@@ -25,7 +25,7 @@ public sealed class StoreCouponService(
     Auth.Caller caller, ILogger<StoreCouponService> log) : IStoreCoupons
 {
     public async Task<string?> TargetAsync(Guid memberId, CancellationToken ct) =>
-        (await RouteAsync(memberId, ct)).Connection?.StoreKey;
+        (await RouteAsync(memberId, ct))?.StoreKey;
 
     /// <summary>This service with the target fixed to <paramref name="connection"/> (a checkout names its store).</summary>
     public IStoreCoupons On(StoreConnection connection) => new FixedTarget(this, connection.StoreKey);
@@ -34,8 +34,8 @@ public sealed class StoreCouponService(
     {
         var connection = await ConnectionAsync(target, ct) ?? throw new StoreCouponFailedException("the store connection is gone");
         string storeId;
-        if (createdBefore is not null)
-            storeId = createdBefore[(createdBefore.IndexOf(':') + 1)..];
+        if (createdBefore is not null && TryParseStoreCouponId(createdBefore, out _, out var before))
+            storeId = before;
         else
         {
             if (connection.Status == StoreConnectionStatus.Paused)
@@ -58,8 +58,19 @@ public sealed class StoreCouponService(
         StoreOperations.Audit(db, connection.Id, StoreAuditActions.CouponCreated, caller.IsAuthenticated ? caller.Actor : "system",
             string.Create(CultureInfo.InvariantCulture, $"Coupon {coupon.Code} ({coupon.Kind} {coupon.Value} {coupon.Currency}) for member {coupon.MemberId:D}, store id {storeId}"),
             clock.GetUtcNow());
-        // A store id names its connection, so DeleteAsync finds the store again: "{connection}:{id on the store}".
         return $"{connection.StoreKey}:{storeId}";
+    }
+
+    /// <summary>
+    /// A store coupon id as <see cref="CreateAsync"/> returns it names its connection, so the store is found again:
+    /// <c>{connection}:{id on the store}</c>.
+    /// </summary>
+    internal static bool TryParseStoreCouponId(string storeCouponId, out Guid connectionId, out string storeId)
+    {
+        var sep = storeCouponId.IndexOf(':');
+        storeId = sep < 0 ? "" : storeCouponId[(sep + 1)..];
+        connectionId = Guid.Empty;
+        return sep >= 0 && Guid.TryParse(storeCouponId.AsSpan(0, sep), out connectionId);
     }
 
     public Task DeleteAsync(StoreCoupon coupon, string storeCouponId, CancellationToken ct) =>
@@ -68,10 +79,9 @@ public sealed class StoreCouponService(
     /// <summary>Deletes a coupon this service created, audit-logged with <paramref name="why"/>; a store failure is logged and thrown.</summary>
     public async Task DeleteAsync(StoreCoupon coupon, string storeCouponId, string why, CancellationToken ct)
     {
-        var sep = storeCouponId.IndexOf(':');
-        if (sep < 0 || await ConnectionAsync(storeCouponId[..sep], ct) is not { ProtectedCredentials: not null } connection)
+        if (!TryParseStoreCouponId(storeCouponId, out var connectionId, out var storeId)
+            || await db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == connectionId, ct) is not { ProtectedCredentials: not null } connection)
             return;
-        var storeId = storeCouponId[(sep + 1)..];
         var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials);
         try
         {
@@ -150,32 +160,32 @@ public sealed class StoreCouponService(
         public Task<bool> DeleteByCodeAsync(string t, string code, Guid memberId, CancellationToken ct) => inner.DeleteByCodeAsync(t, code, memberId, ct);
     }
 
-    /// <summary>The member's store connection and their customer id there (null when unknown).</summary>
-    internal async Task<(StoreConnection? Connection, string? CustomerId)> RouteAsync(Guid memberId, CancellationToken ct)
+    /// <summary>The member's store connection; null when the program has none.</summary>
+    internal async Task<StoreConnection?> RouteAsync(Guid memberId, CancellationToken ct)
     {
         var connections = await db.StoreConnections.AsNoTracking()
             .Where(c => c.Status != StoreConnectionStatus.Disconnected).ToListAsync(ct);
         if (connections.Count == 0)
-            return (null, null);
+            return null;
         var byKey = connections.ToDictionary(c => c.StoreKey);
         var keys = byKey.Keys.ToList();
-        var externalIds = await db.MemberExternalIds.AsNoTracking()
-            .Where(x => x.MemberId == memberId && keys.Contains(x.Store)).Select(x => new { x.Store, x.ExternalId }).ToListAsync(ct);
-        var customers = externalIds.GroupBy(x => x.Store).ToDictionary(g => g.Key, g => g.First().ExternalId);
+        // The stores that know the member's customer id.
+        var customers = (await db.MemberExternalIds.AsNoTracking()
+            .Where(x => x.MemberId == memberId && keys.Contains(x.Store)).Select(x => x.Store).ToListAsync(ct)).ToHashSet();
 
         StoreConnection? chosen = null;
         var lastPurchaseStore = await db.Purchases.AsNoTracking()
             .Where(p => p.MemberId == memberId && keys.Contains(p.StoreId))
             .OrderByDescending(p => p.OccurredAt).Select(p => p.StoreId).FirstOrDefaultAsync(ct);
         if (customers.Count > 0)
-            chosen = lastPurchaseStore is not null && customers.ContainsKey(lastPurchaseStore) ? byKey[lastPurchaseStore] : byKey[customers.Keys.Order(StringComparer.Ordinal).First()];
+            chosen = lastPurchaseStore is not null && customers.Contains(lastPurchaseStore) ? byKey[lastPurchaseStore] : byKey[customers.Order(StringComparer.Ordinal).First()];
         else if (lastPurchaseStore is not null)
             chosen = byKey[lastPurchaseStore];
         else if (connections.Count == 1)
             chosen = connections[0];
         else
             throw new StoreNotResolvedException($"The program has {connections.Count} store connections and nothing says which is the member's (no customer id, no purchase from one). No points were deducted.");
-        return (chosen, customers.GetValueOrDefault(chosen.StoreKey));
+        return chosen;
     }
 
     private static WooCoupon ToWoo(StoreCoupon c) => c.Kind switch

@@ -41,7 +41,7 @@ public sealed class CheckoutOperations(
     public async Task<CheckoutQuote> QuoteAsync(Guid memberId, Guid? connectionId, CancellationToken ct)
     {
         var member = await MemberQueries.GetAsync(db, memberId, ct);
-        var (connection, _) = await ConnectionAsync(memberId, connectionId, ct);
+        var connection = await ConnectionAsync(memberId, connectionId, ct);
         var approved = member.Status == MemberStatus.Blocked ? 0 : Math.Max((await MemberQueries.BalanceAsync(db, memberId, ct))?.Approved ?? 0, 0);
         var currency = (await db.CurrentProgramAsync(ct)).Currency;
         var max = CheckoutRules.MaxRedeemable(approved, connection.MinRedeemPoints, connection.MaxRedeemPoints);
@@ -65,7 +65,7 @@ public sealed class CheckoutOperations(
     {
         if (await Idempotent.StoredAsync<ApplyCheckoutInput, ApplyCheckoutPayload>(db, ApplyOperation, idempotencyKey, input, ct) is { } replayed)
             return replayed;
-        var (connection, _) = await ConnectionAsync(input.MemberId, input.ConnectionId, ct);
+        var connection = await ConnectionAsync(input.MemberId, input.ConnectionId, ct);
         if (connection.Status == StoreConnectionStatus.Disconnected)
             throw new StoreDisconnectedException(connection.Id);
         CheckoutRules.ValidatePoints(input.Points, connection.MinRedeemPoints, connection.MaxRedeemPoints, connection.PointValue);
@@ -225,19 +225,12 @@ public sealed class CheckoutOperations(
     }
 
     /// <summary>The connection named (any status but must exist), else the member's store (<see cref="StoreCouponService.RouteAsync"/>).</summary>
-    private async Task<(StoreConnection Connection, string? CustomerId)> ConnectionAsync(Guid memberId, Guid? connectionId, CancellationToken ct)
+    private async Task<StoreConnection> ConnectionAsync(Guid memberId, Guid? connectionId, CancellationToken ct)
     {
         if (connectionId is { } id)
-        {
-            var connection = await db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new StoreConnectionNotFoundException(id);
-            var customer = await db.MemberExternalIds.AsNoTracking()
-                .Where(x => x.MemberId == memberId && x.Store == connection.StoreKey).Select(x => x.ExternalId).FirstOrDefaultAsync(ct);
-            return (connection, customer);
-        }
-        var (routed, customerId) = await stores.RouteAsync(memberId, ct);
-        return routed is null
-            ? throw new StoreNotResolvedException("The program has no store connection: checkout discounts live on a store.")
-            : (routed, customerId);
+            return await db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new StoreConnectionNotFoundException(id);
+        return await stores.RouteAsync(memberId, ct)
+            ?? throw new StoreNotResolvedException("The program has no store connection: checkout discounts live on a store.");
     }
 
     /// <summary>

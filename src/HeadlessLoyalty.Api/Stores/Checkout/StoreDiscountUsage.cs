@@ -19,17 +19,15 @@ public sealed record StoreDiscountAnswer(bool? Used, string? Failure)
 /// (an order delivery may never have reached us: WooCommerce does not retry, Shopify drops failing subscriptions).
 /// WooCommerce: <c>GET /coupons/{id}</c> <c>usage_count</c>; Shopify: the discount node's <c>asyncUsageCount</c>. A
 /// discount the store no longer has counts as unused (nobody can use it). A store id names its connection
-/// (<c>{connection}:{id on the store}</c>, <see cref="StoreCouponService.CreateOnAsync"/>); a connection that is gone,
+/// (<c>{connection}:{id on the store}</c>, <see cref="StoreCouponService.TryParseStoreCouponId"/>); a connection that is gone,
 /// disconnected (its keys are deleted) or refuses or cannot be reached is <see cref="StoreDiscountAnswer.Unknown"/>.
 /// </summary>
 public sealed class StoreDiscountUsage(LoyaltyDbContext db, StoreSecrets secrets, WooCommerceClient woo, ShopifyClient shopify)
 {
     public async Task<StoreDiscountAnswer> AskAsync(string storeCouponId, CancellationToken ct)
     {
-        var sep = storeCouponId.IndexOf(':');
-        if (sep < 0 || !Guid.TryParse(storeCouponId.AsSpan(0, sep), out var connectionId))
+        if (!StoreCouponService.TryParseStoreCouponId(storeCouponId, out var connectionId, out var storeId))
             return StoreDiscountAnswer.Unknown($"'{storeCouponId}' names no store connection.");
-        var storeId = storeCouponId[(sep + 1)..];
         var connection = await db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == connectionId, ct);
         if (connection is null || connection.Status == StoreConnectionStatus.Disconnected || connection.ProtectedCredentials is null)
             return StoreDiscountAnswer.Unknown("the store connection is disconnected (its keys are deleted).");

@@ -100,9 +100,10 @@ public static class StoreDeliveryHandler
         // completed, refunded), so the checkout-discount expiry must not give its points back. Not on a cancelled or failed
         // order (WooCommerce gives the coupon's use back on cancellation; a failed payment never used it) nor a checkout draft.
         var couponsMarked = 0;
+        var codes = StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code")).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (status is not ("cancelled" or "failed" or "checkout-draft" or "trash"))
         {
-            var (couponNotes, marked) = await MarkCouponsUsedAsync(c, id, StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code")));
+            var (couponNotes, marked) = await MarkCouponsUsedAsync(c, id, codes);
             notes.AddRange(couponNotes);
             couponsMarked = marked;
         }
@@ -110,7 +111,7 @@ public static class StoreDeliveryHandler
         {
             // WooCommerce gives a cancelled order's coupon use back: ours becomes unused again (the checkout-discount
             // expiry then returns its points unless another order uses it).
-            foreach (var code in StoreJson.Array(order, "coupon_lines").Select(l => StoreJson.String(l, "code")).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
+            foreach (var code in codes)
                 if (await RewardOperations.ReleaseUseAsync(c.Db, c.Clock, code, id, c.Ct))
                 {
                     notes.Add($"coupon {code.ToUpperInvariant()} no longer used (order {status})");
