@@ -75,6 +75,15 @@ public sealed class StoreConnection : ITenantOwned
 
     public IReadOnlyList<string> WebhookIdList => WebhookIds.Length == 0 ? [] : WebhookIds.Split(',');
 
+    /// <summary>Redemption at this store (a coupon created there, a till's sale): refused while paused (STORE_PAUSED) or once disconnected (STORE_DISCONNECTED).</summary>
+    public void EnsureRedeemable()
+    {
+        if (Status == StoreConnectionStatus.Paused)
+            throw new StorePausedException(Id);
+        if (Status == StoreConnectionStatus.Disconnected || ProtectedCredentials is null)
+            throw new StoreDisconnectedException(Id);
+    }
+
     /// <summary>The status a connection returns to when resumed or reconnected.</summary>
     public StoreConnectionStatus LiveStatus => ManualSetup ? StoreConnectionStatus.ManualSetup : StoreConnectionStatus.Active;
 

@@ -38,11 +38,8 @@ public sealed class StoreCouponService(
             storeId = before;
         else
         {
-            if (connection.Status == StoreConnectionStatus.Paused)
-                throw new StorePausedException(connection.Id);
-            if (connection.Status == StoreConnectionStatus.Disconnected || connection.ProtectedCredentials is null)
-                throw new StoreDisconnectedException(connection.Id);
-            var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials);
+            connection.EnsureRedeemable();
+            var credentials = secrets.UnprotectCredentials(connection.ProtectedCredentials!);
             try
             {
                 storeId = connection.Platform == StorePlatform.WooCommerce

@@ -70,10 +70,7 @@ public static class PosOperations
             if (input.ConnectionId is { } cid)
             {
                 connection = await db.StoreConnections.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cid, token) ?? throw new StoreConnectionNotFoundException(cid);
-                if (connection.Status == StoreConnectionStatus.Paused)
-                    throw new StorePausedException(cid);
-                if (connection.Status == StoreConnectionStatus.Disconnected)
-                    throw new StoreDisconnectedException(cid);
+                connection.EnsureRedeemable();
             }
             long points;
             decimal? value;
